@@ -1,0 +1,73 @@
+// Forward-only numbered migrations (migrations/NNNN_name.sql), recorded in schema_migrations with a checksum.
+// A session-level advisory lock serializes concurrent runners: two servers starting at once apply each file
+// exactly once, and the second sees the first one's result.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Sql } from './database.ts';
+
+export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url).pathname;
+/** Arbitrary constant naming our advisory lock ("fb" + "migr"). */
+const MIGRATION_LOCK_ID = 0x6662_6d69;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const migrations = files.map((file) => {
+    const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!match) throw new Error(`migrations/${file}: name must look like 0001_description.sql`);
+    const text = readFileSync(join(dir, file), 'utf8');
+    return { version: Number(match[1]), name: file, sql: text, checksum: createHash('sha256').update(text).digest('hex') };
+  });
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migrations/${m.name}: expected number ${String(i + 1).padStart(4, '0')} (no gaps, no duplicates)`);
+  });
+  return migrations;
+}
+
+/** Applies every pending migration; returns the names applied by this call. */
+export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const migrations = readMigrations(dir);
+  const conn = await sql.reserve();
+  const applied: string[] = [];
+  try {
+    await conn`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    await conn`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      checksum   text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`;
+    const rows = await conn<{ version: number; name: string; checksum: string }[]>`SELECT version, name, checksum FROM schema_migrations`;
+    const done = new Map(rows.map((r) => [r.version, r]));
+    for (const m of migrations) {
+      const prior = done.get(m.version);
+      if (prior) {
+        if (prior.checksum !== m.checksum) {
+          throw new Error(`migrations/${m.name} was changed after it was applied (checksum differs). Migrations are forward-only: add a new numbered file instead.`);
+        }
+        continue;
+      }
+      await conn.unsafe('BEGIN');
+      try {
+        await conn.unsafe(m.sql);
+        await conn`INSERT INTO schema_migrations (version, name, checksum) VALUES (${m.version}, ${m.name}, ${m.checksum})`;
+        await conn.unsafe('COMMIT');
+      } catch (error) {
+        await conn.unsafe('ROLLBACK').catch(() => {});
+        throw new Error(`migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(m.name);
+    }
+  } finally {
+    await conn`SELECT pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
+    conn.release();
+  }
+  return applied;
+}

@@ -1,0 +1,29 @@
+// Types shared by every route module: the app's dependencies and the per-request variables.
+import type { Config } from '../config.ts';
+import type { Sql } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+
+/** The authenticated caller, resolved from a verified access token and a live database check. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  full_name: string;
+  is_instance_admin: boolean;
+  /** The refresh-token family (login session) the access token was issued for. */
+  session_id: string;
+}
+
+export interface AppDeps {
+  config: Config;
+  sql: Sql;
+  logger: Logger;
+  /** Injectable clock (ms since epoch) so tests can move time. */
+  now?: () => number;
+}
+
+export interface AppEnv {
+  Variables: {
+    user: AuthUser;
+    requestId: string;
+  };
+}
