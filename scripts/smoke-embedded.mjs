@@ -18,7 +18,7 @@ server.on('exit', () => (exited = true));
 
 function fail(message) {
   console.error(`smoke FAILED: ${message}`);
-  try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+  try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
 }
@@ -40,7 +40,7 @@ for (;;) {
   try {
     const res = await fetch(`${base}/ready`);
     if (res.ok) break;
-  } catch {}
+  } catch { /* not listening yet */ }
   await new Promise((r) => setTimeout(r, 500));
 }
 

@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/api.ts';
 import { authRoutes } from './auth/routes.ts';
 import { ApiError } from './http/api-error.ts';
-import type { AppDeps, AppEnv } from './http/context.ts';
+import type { AppDeps } from './http/context.ts';
 import { newRouter } from './http/router.ts';
 import { mountClient } from './http/static.ts';
 import { projectRoutes } from './projects/routes.ts';
