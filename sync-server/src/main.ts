@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { ServerEvents } from './events.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -26,7 +27,7 @@ logger.info({ database: db.kind === 'embedded' ? `embedded PGlite in ${config.da
 const applied = await migrate(db.sql);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
-const deps = { config, sql: db.sql, logger };
+const deps = { config, sql: db.sql, logger, events: new ServerEvents() };
 const app = createApp(deps);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

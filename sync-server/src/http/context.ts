@@ -1,6 +1,7 @@
 // Types shared by every route module: the app's dependencies and the per-request variables.
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/database.ts';
+import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 
 /** The authenticated caller, resolved from a verified access token and a live database check. */
@@ -17,6 +18,8 @@ export interface AppDeps {
   config: Config;
   sql: Sql;
   logger: Logger;
+  /** In-process events (membership changes, deletions) that the sync side listens to. */
+  events: ServerEvents;
   /** Injectable clock (ms since epoch) so tests can move time. */
   now?: () => number;
 }

@@ -9,6 +9,7 @@ import { createApp } from '../app.ts';
 import { newRefreshToken, hashToken, signAccessToken } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/database.ts';
+import { ServerEvents } from '../events.ts';
 import type { AppDeps } from '../http/context.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
@@ -89,7 +90,7 @@ export interface TestApp {
 export async function createTestApp(configOverrides: Partial<Config> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = testConfig(configOverrides);
-  const deps: AppDeps = { config, sql: db.sql, logger: pino({ level: 'silent' }) };
+  const deps: AppDeps = { config, sql: db.sql, logger: pino({ level: 'silent' }), events: new ServerEvents() };
   const app = createApp(deps);
   return {
     app,
