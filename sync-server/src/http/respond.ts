@@ -1,13 +1,24 @@
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { JSONParsed } from 'hono/utils/types';
 import type { Pagination } from '../../../shared/api.ts';
 
-/** The success envelope. Every /api handler answers through this. */
-export function ok<T>(c: Context, data: T, opts: { status?: ContentfulStatusCode; pagination?: Pagination; message?: string } = {}) {
-  const body: { success: true; data: T; pagination?: Pagination; message?: string } = { success: true, data };
+type Envelope<T> = { success: true; data: T; pagination?: Pagination; message?: string };
+
+/**
+ * The success envelope. Every /api handler answers through this.
+ * Generic in the status so @hono/zod-openapi handlers type-check against the route's declared responses.
+ * NoInfer: without it TypeScript infers S from the handler's expected return type (every declared status).
+ */
+export function ok<T, S extends ContentfulStatusCode = 200>(
+  c: Context,
+  data: T,
+  opts: { status?: S; pagination?: Pagination; message?: string } = {},
+): Response & TypedResponse<JSONParsed<Envelope<T>>, NoInfer<S>, 'json'> {
+  const body: Envelope<T> = { success: true, data };
   if (opts.pagination) body.pagination = opts.pagination;
   if (opts.message) body.message = opts.message;
-  return c.json(body, opts.status ?? 200);
+  return c.json(body, (opts.status ?? 200) as S);
 }
 
 export function paginate(page: number, perPage: number, total: number): Pagination {
