@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { columnDropId, placeAtEdge, placeOnDrop, type Columns } from './move-target.ts';
+
+const ids = (...list: string[]) => list.map((id) => ({ id }));
+const columns: Columns = {
+  TODO: ids('a', 'b', 'c'),
+  IN_PROGRESS: ids('d', 'e'),
+  IN_REVIEW: [],
+  DONE: ids('f'),
+  ARCHIVED: [],
+};
+
+describe('placeOnDrop', () => {
+  it('moving down within a column lands after the card it is over', () => {
+    expect(placeOnDrop(columns, 'a', 'b')).toEqual({ status: 'TODO', after_id: 'b', before_id: 'c', index: 1 });
+    expect(placeOnDrop(columns, 'a', 'c')).toEqual({ status: 'TODO', after_id: 'c', before_id: null, index: 2 });
+  });
+
+  it('moving up within a column lands before the card it is over', () => {
+    expect(placeOnDrop(columns, 'c', 'a')).toEqual({ status: 'TODO', after_id: null, before_id: 'a', index: 0 });
+  });
+
+  it('into another column lands before the card it is over', () => {
+    expect(placeOnDrop(columns, 'b', 'e')).toEqual({ status: 'IN_PROGRESS', after_id: 'd', before_id: 'e', index: 1 });
+  });
+
+  it('over a column lands at its bottom, also when the column is empty', () => {
+    expect(placeOnDrop(columns, 'b', columnDropId('IN_REVIEW'))).toEqual({ status: 'IN_REVIEW', after_id: null, before_id: null, index: 0 });
+    expect(placeOnDrop(columns, 'a', columnDropId('DONE'))).toEqual({ status: 'DONE', after_id: 'f', before_id: null, index: 1 });
+  });
+
+  it('returns null for drops that change nothing or name unknown ids', () => {
+    expect(placeOnDrop(columns, 'a', 'a')).toBeNull();
+    expect(placeOnDrop(columns, 'c', columnDropId('TODO'))).toBeNull();
+    expect(placeOnDrop(columns, 'zz', 'a')).toBeNull();
+    expect(placeOnDrop(columns, 'a', 'zz')).toBeNull();
+  });
+});
+
+describe('placeAtEdge', () => {
+  it('puts a card at the top or bottom of any column, ignoring itself', () => {
+    expect(placeAtEdge(columns, 'b', 'TODO', 'top')).toEqual({ status: 'TODO', after_id: null, before_id: 'a', index: 0 });
+    expect(placeAtEdge(columns, 'b', 'TODO', 'bottom')).toEqual({ status: 'TODO', after_id: 'c', before_id: null, index: 2 });
+    expect(placeAtEdge(columns, 'a', 'DONE', 'top')).toEqual({ status: 'DONE', after_id: null, before_id: 'f', index: 0 });
+  });
+});

@@ -1,0 +1,66 @@
+// Where a card lands: pure functions from the displayed columns to a moveTask() target, shared by
+// drag and drop (mouse, touch, keyboard) and the "Move to..." menu.
+import type { TaskStatus } from '../../../shared/api.ts';
+
+export type Columns = Readonly<Record<TaskStatus, readonly { id: string }[]>>;
+
+export interface Placement {
+  status: TaskStatus;
+  after_id: string | null;
+  before_id: string | null;
+  /** Index in the target column once the card is there (for announcements). */
+  index: number;
+}
+
+export const COLUMN_PREFIX = 'column:';
+export const columnDropId = (status: TaskStatus) => `${COLUMN_PREFIX}${status}`;
+
+function placementAt(status: TaskStatus, list: readonly { id: string }[], index: number): Placement {
+  const at = Math.max(0, Math.min(index, list.length));
+  return { status, after_id: list[at - 1]?.id ?? null, before_id: list[at]?.id ?? null, index: at };
+}
+
+export function findStatus(columns: Columns, taskId: string): TaskStatus | null {
+  for (const [status, list] of Object.entries(columns) as [TaskStatus, readonly { id: string }[]][]) {
+    if (list.some((t) => t.id === taskId)) return status;
+  }
+  return null;
+}
+
+/** Top or bottom of a column (the "Move to..." menu). */
+export function placeAtEdge(columns: Columns, taskId: string, status: TaskStatus, edge: 'top' | 'bottom'): Placement {
+  const list = columns[status].filter((t) => t.id !== taskId);
+  return placementAt(status, list, edge === 'top' ? 0 : list.length);
+}
+
+/**
+ * Dropping `activeId` over `overId` (a card or a column). Over a card in the same column, the card takes
+ * the place of the one it is over (after it when moving down, before it when moving up); over a card in
+ * another column it goes before that card; over an empty part of a column it goes to the bottom.
+ * Returns null when the drop changes nothing.
+ */
+export function placeOnDrop(columns: Columns, activeId: string, overId: string): Placement | null {
+  const from = findStatus(columns, activeId);
+  if (!from) return null;
+  let placement: Placement;
+  if (overId.startsWith(COLUMN_PREFIX)) {
+    const status = overId.slice(COLUMN_PREFIX.length) as TaskStatus;
+    if (!(status in columns)) return null;
+    placement = placeAtEdge(columns, activeId, status, 'bottom');
+    if (status === from && columns[from][columns[from].length - 1]?.id === activeId) return null;
+    return placement;
+  }
+  const to = findStatus(columns, overId);
+  if (!to) return null;
+  if (overId === activeId) return null;
+  const list = columns[to].filter((t) => t.id !== activeId);
+  const overIndex = list.findIndex((t) => t.id === overId);
+  if (to === from) {
+    const activeIndex = columns[from].findIndex((t) => t.id === activeId);
+    const originalOver = columns[from].findIndex((t) => t.id === overId);
+    placement = placementAt(to, list, activeIndex < originalOver ? overIndex + 1 : overIndex);
+  } else {
+    placement = placementAt(to, list, overIndex);
+  }
+  return placement;
+}
