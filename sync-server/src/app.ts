@@ -6,7 +6,9 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ERROR_STATUS, type ErrorCode } from '../../shared/api.ts';
 import { authRoutes } from './auth/routes.ts';
+import { userRoutes } from './auth/users-routes.ts';
 import { ApiError } from './http/api-error.ts';
+import { metricsHandler } from './metrics.ts';
 import type { AppDeps } from './http/context.ts';
 import { newRouter } from './http/router.ts';
 import { mountClient } from './http/static.ts';
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps) {
     cors({
       origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
       credentials: true,
-      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
+      allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Requested-With'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['Retry-After', 'Content-Disposition'],
       maxAge: 600,
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
   app.get('/ready', async (c) => {
     try {
       await deps.sql`SELECT 1`;
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/users', userRoutes(deps));
   app.route('/api/projects', projectRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

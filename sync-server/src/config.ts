@@ -25,6 +25,12 @@ export interface Config {
   maxUploadBytes: number;
   /** Where the built PWA lives. */
   clientDir: string;
+  /**
+   * TRUST_PROXY=1: exactly one reverse proxy sits in front and sets X-Forwarded-For/-Proto, so the client
+   * address for throttling is its last X-Forwarded-For entry. Off by default: without a proxy that rewrites
+   * the header, any client could forge it and dodge per-IP limits.
+   */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +63,7 @@ const envSchema = z.object({
   MAX_FRAME_BYTES: intInRange('MAX_FRAME_BYTES', 1024, 64 * 1024 * 1024).default(1024 * 1024),
   MAX_UPLOAD_BYTES: intInRange('MAX_UPLOAD_BYTES', 1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   CLIENT_DIR: z.string().trim().min(1).default('./dist/client'),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false'], { error: 'TRUST_PROXY must be 1 or 0' }).default('0'),
 });
 
 function parseOrigins(raw: string): string[] {
@@ -117,5 +124,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxFrameBytes: e.MAX_FRAME_BYTES,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     clientDir: resolve(e.CLIENT_DIR),
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
   };
 }

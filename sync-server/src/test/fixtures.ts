@@ -30,6 +30,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxFrameBytes: 1024 * 1024,
     maxUploadBytes: 25 * 1024 * 1024,
     clientDir: join(tmpdir(), 'fieldboard-no-client'),
+    trustProxy: false,
     ...overrides,
   };
 }
