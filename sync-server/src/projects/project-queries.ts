@@ -1,7 +1,7 @@
 // SQL for projects: list, read, create (idempotent by client-chosen id), update, soft delete.
 // Callers check permissions first (membership.ts); these functions trust their arguments.
 import { randomUUID } from 'node:crypto';
-import { TASK_STATUSES, type ProjectStatus, type TaskStatus } from '../../../shared/api.ts';
+import { PROJECT_STATUSES, TASK_STATUSES, type ProjectStatus, type TaskStatus } from '../../../shared/api.ts';
 import type { Role } from '../../../shared/roles.ts';
 import type { Member, Project, ProjectDetail, ProjectSortKey } from '../../../shared/schemas/projects.ts';
 import type { Sql } from '../db/database.ts';
@@ -60,7 +60,13 @@ export async function listProjects(sql: Sql, userId: string, opts: ListOptions):
     ${opts.statuses?.length ? sql`AND p.status IN ${sql(opts.statuses)}` : sql``}
     ${opts.search ? sql`AND (p.name ILIKE ${likeContains(opts.search)} OR p.description ILIKE ${likeContains(opts.search)})` : sql``}`;
   // The sort column comes from a closed list (validated at the edge); id breaks ties so pages never overlap.
-  const column = opts.sort === 'name' ? sql`lower(p.name)` : sql`p.${sql(opts.sort)}`;
+  // Status sorts in lifecycle order (PLANNING first, ARCHIVED last), not alphabetically.
+  const column =
+    opts.sort === 'name'
+      ? sql`lower(p.name)`
+      : opts.sort === 'status'
+        ? sql`array_position(${sql.array([...PROJECT_STATUSES])}::text[], p.status)`
+        : sql`p.${sql(opts.sort)}`;
   const direction = opts.descending ? sql`DESC` : sql`ASC`;
   const [count] = await sql<{ total: number }[]>`
     SELECT count(*)::int AS total FROM projects p JOIN project_members pm ON pm.project_id = p.id WHERE ${where()}`;
