@@ -1,0 +1,105 @@
+// Drag and drop for the board: mouse, touch (long press, so a swipe still scrolls) and keyboard
+// (Space to pick up, arrows to move, Space to drop, Escape to cancel), with spoken announcements that
+// name the task and the column.
+import { useState, type ReactNode } from 'react';
+import {
+  closestCorners,
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  MouseSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type DragStartEvent,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { COLUMN_NAMES } from './board-labels.ts';
+import { COLUMN_PREFIX, findStatus, placeOnDrop, type Columns, type Placement } from './move-target.ts';
+import type { TaskStatus } from '../../../shared/api.ts';
+
+interface BoardDndProps {
+  columns: Columns;
+  titles: ReadonlyMap<string, string>;
+  disabled: boolean;
+  onDrop: (taskId: string, placement: Placement) => void;
+  renderOverlay: (taskId: string) => ReactNode;
+  children: ReactNode;
+}
+
+const instructions = {
+  draggable:
+    'To move a task, press Space or Enter to pick it up. Use the arrow keys to move it within a column or to another column. Press Space or Enter again to drop it, or Escape to cancel. Each card also has a "Move to" menu.',
+};
+
+export function describeDrop(columns: Columns, titles: ReadonlyMap<string, string>, activeId: string, overId: string | null) {
+  const title = titles.get(activeId) ?? 'task';
+  if (!overId) return `Task ${title} is not over a column.`;
+  const placement = placeOnDrop(columns, activeId, overId);
+  if (!placement) {
+    const status = overId.startsWith(COLUMN_PREFIX) ? (overId.slice(COLUMN_PREFIX.length) as TaskStatus) : findStatus(columns, overId);
+    return `Task ${title} is at its current place${status ? ` in ${COLUMN_NAMES[status]}` : ''}.`;
+  }
+  const size = columns[placement.status].filter((t) => t.id !== activeId).length + 1;
+  return `Task ${title} is over ${COLUMN_NAMES[placement.status]}, position ${placement.index + 1} of ${size}.`;
+}
+
+export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, children }: BoardDndProps) {
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const str = (id: UniqueIdentifier | undefined | null) => (id == null ? null : String(id));
+
+  const announcements: Announcements = {
+    onDragStart({ active }) {
+      const id = String(active.id);
+      const status = findStatus(columns, id);
+      const index = status ? columns[status].findIndex((t) => t.id === id) : -1;
+      return `Picked up task ${titles.get(id) ?? ''}${status ? ` in ${COLUMN_NAMES[status]}, position ${index + 1} of ${columns[status].length}` : ''}.`;
+    },
+    onDragOver({ active, over }) {
+      return describeDrop(columns, titles, String(active.id), str(over?.id));
+    },
+    onDragEnd({ active, over }) {
+      const id = String(active.id);
+      const placement = over ? placeOnDrop(columns, id, String(over.id)) : null;
+      if (!placement) return `Task ${titles.get(id) ?? ''} was dropped at its original place.`;
+      return `Task ${titles.get(id) ?? ''} was moved to ${COLUMN_NAMES[placement.status]}, position ${placement.index + 1}.`;
+    },
+    onDragCancel({ active }) {
+      const id = String(active.id);
+      const status = findStatus(columns, id);
+      return `Moving was cancelled. Task ${titles.get(id) ?? ''} stays in ${status ? COLUMN_NAMES[status] : 'its column'}.`;
+    },
+  };
+
+  const onDragStart = (event: DragStartEvent) => setActiveId(String(event.active.id));
+  const onDragEnd = (event: DragEndEvent) => {
+    setActiveId(null);
+    if (!event.over) return;
+    const placement = placeOnDrop(columns, String(event.active.id), String(event.over.id));
+    if (placement) onDrop(String(event.active.id), placement);
+  };
+
+  if (disabled) return <>{children}</>;
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCorners}
+      accessibility={{ announcements, screenReaderInstructions: instructions }}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setActiveId(null)}
+    >
+      {children}
+      <DragOverlay dropAnimation={null}>{activeId ? renderOverlay(activeId) : null}</DragOverlay>
+    </DndContext>
+  );
+}
+

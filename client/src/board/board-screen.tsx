@@ -1,0 +1,187 @@
+// The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
+// apply locally at once (no spinner) and sync in the background.
+import { useCallback, useMemo, useState, type CSSProperties } from 'react';
+import { createTask, moveTask, type Task } from '../../../shared/doc-model.ts';
+import type { TaskStatus } from '../../../shared/api.ts';
+import { can } from '../../../shared/roles.ts';
+import { useSession } from '../auth/session.ts';
+import { Avatar } from '../components/avatar.tsx';
+import { Link } from '../components/link.tsx';
+import { memberNames, useProjectDetail } from '../projects/use-project-detail.ts';
+import { paths } from '../router.ts';
+import { useChangedByOthers, usePresence, useProjectSession, type ProjectSessionView } from '../sync/project-session.ts';
+import { TaskDetails } from '../task/task-details.tsx';
+import { useBoardFilters, useUiStore } from '../ui-store.ts';
+import { BoardColumn } from './board-column.tsx';
+import { BoardDnd } from './board-dnd.tsx';
+import { BoardFilterBar } from './board-filters.tsx';
+import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
+import { filterTasks } from './filter-tasks.ts';
+import { placeAtEdge, type Columns, type Placement } from './move-target.ts';
+import { TaskCard, type CardContext } from './task-card.tsx';
+import { useBoardData } from './use-board-data.ts';
+import { otherPeople, viewersByTask } from './use-presence.ts';
+import { useUndo } from './use-undo.ts';
+
+export function BoardScreen({ projectId, openTaskId }: { projectId: string; openTaskId: string | null }) {
+  const session = useProjectSession(projectId);
+  if (!session || !session.ready) {
+    return (
+      <main className="board-page" id="main">
+        <p className="empty" role="status">
+          Opening board…
+        </p>
+      </main>
+    );
+  }
+  if (session.noAccess) {
+    return (
+      <main className="page" id="main">
+        <h1>Board not available</h1>
+        <p>This project does not exist or you are not a member. <Link href={paths.projects()}>Back to your projects</Link></p>
+      </main>
+    );
+  }
+  return <Board session={session} projectId={projectId} openTaskId={openTaskId} />;
+}
+
+function Board({ session, projectId, openTaskId }: { session: ProjectSessionView; projectId: string; openTaskId: string | null }) {
+  const user = useSession((s) => s.user);
+  const { doc, origin, userId } = session;
+  const { detail } = useProjectDetail(projectId);
+  const role = session.role ?? detail?.my_role ?? null;
+  const readOnly = !can(role, 'board.write');
+  const { board, tags, counts } = useBoardData(doc);
+  const filters = useBoardFilters(projectId);
+  const showArchived = useUiStore((s) => s.showArchived);
+  const presence = usePresence(session.awareness);
+  const { changed } = useChangedByOthers(projectId);
+  const { canUndo, canRedo, undo, redo } = useUndo(session.undoManager, !readOnly);
+  const [focus, setFocus] = useState<{ taskId: string; selector: string } | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const today = useMemo(() => new Date(), []);
+  const writeCtx = useMemo(() => ({ origin, userId }), [origin, userId]);
+
+  const names = useMemo(() => memberNames(detail), [detail]);
+  const members = useMemo(() => [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)), [names]);
+  const tagsById = useMemo(() => new Map(tags.map((t) => [t.id, t])), [tags]);
+  const tagNames = useMemo(() => new Map(tags.map((t) => [t.id, t.name])), [tags]);
+  const statuses = showArchived ? [...BOARD_COLUMNS, 'ARCHIVED' as const] : BOARD_COLUMNS;
+  const visible = useMemo(() => {
+    const out = {} as Record<TaskStatus, Task[]>;
+    for (const status of Object.keys(board) as TaskStatus[]) out[status] = filterTasks(board[status], filters, today, tagNames);
+    return out;
+  }, [board, filters, today, tagNames]);
+  const titles = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const list of Object.values(board)) for (const t of list) map.set(t.id, t.title);
+    return map;
+  }, [board]);
+  const viewers = useMemo(() => viewersByTask(presence, userId), [presence, userId]);
+  const people = otherPeople(presence, userId);
+
+  const applyMove = useCallback(
+    (taskId: string, placement: Placement, selector: string) => {
+      moveTask(doc, taskId, { status: placement.status, after_id: placement.after_id, before_id: placement.before_id }, writeCtx);
+      setFocus({ taskId, selector });
+    },
+    [doc, writeCtx],
+  );
+  const onMenuMove = useCallback(
+    (taskId: string, status: TaskStatus, edge: 'top' | 'bottom') => {
+      const placement = placeAtEdge(visible as Columns, taskId, status, edge);
+      applyMove(taskId, placement, '.menu-button');
+      setAnnouncement(`Moved ${titles.get(taskId) ?? 'task'} to the ${edge} of ${COLUMN_NAMES[status]}.`);
+      if (status === 'ARCHIVED' && !showArchived) setAnnouncement(`Archived ${titles.get(taskId) ?? 'task'}. Show archived tasks to see it.`);
+    },
+    [visible, applyMove, titles, showArchived],
+  );
+  const onQuickAdd = useCallback(
+    (status: TaskStatus, title: string) => {
+      createTask(doc, { title, status }, writeCtx);
+      setAnnouncement(`Added ${title} to ${COLUMN_NAMES[status]}.`);
+    },
+    [doc, writeCtx],
+  );
+  const clearFocus = useCallback(() => setFocus(null), []);
+
+  const ctx: CardContext = useMemo(
+    () => ({ projectId, readOnly, memberNames: names, tagsById, today, onMove: onMenuMove }),
+    [projectId, readOnly, names, tagsById, today, onMenuMove],
+  );
+  const project = detail;
+
+  return (
+    <main className="board-page" id="main" style={{ '--project-color': project?.color ?? undefined } as CSSProperties}>
+      <div className="board-header">
+        <h1>
+          <span className="swatch" aria-hidden="true" />
+          {project?.name ?? 'Board'}
+        </h1>
+        {people.length > 0 && (
+          <ul className="presence" aria-label={`On this board now: ${people.map((p) => p.user.name).join(', ')}`}>
+            {people.slice(0, 6).map((p) => (
+              <li key={p.user.id}>
+                <Avatar id={p.user.id} name={p.user.name} title={`${p.user.name} is on this board`} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <span className="spacer" />
+        {!readOnly && (
+          <div className="undo-group">
+            <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
+              Undo
+            </button>
+            <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
+              Redo
+            </button>
+          </div>
+        )}
+        <nav aria-label="Project">
+          <Link href={paths.deleted(projectId)}>Recently deleted</Link>
+          <Link href={paths.members(projectId)}>Members</Link>
+          {can(role, 'project.update') && <Link href={paths.settings(projectId)}>Settings</Link>}
+        </nav>
+      </div>
+      <BoardFilterBar projectId={projectId} members={members} tags={tags} selfId={user?.id ?? null} />
+      {readOnly && (
+        <p className="alert alert-info board-notice">
+          {role === 'VIEWER' ? 'You can view this board but not change it.' : 'Checking your access… changes are disabled until then.'}
+        </p>
+      )}
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </div>
+      <BoardDnd
+        columns={visible}
+        titles={titles}
+        disabled={readOnly}
+        onDrop={(taskId, placement) => applyMove(taskId, placement, '.drag-handle')}
+        renderOverlay={(taskId) => {
+          const task = Object.values(board).flat().find((t) => t.id === taskId);
+          return task ? <TaskCard task={task} counts={counts[task.id]} viewers={undefined} changed={false} ctx={ctx} overlay /> : null;
+        }}
+      >
+        <div className="columns">
+          {statuses.map((status) => (
+            <BoardColumn
+              key={status}
+              status={status}
+              tasks={visible[status]}
+              total={board[status].length}
+              counts={counts}
+              viewers={viewers}
+              changed={changed}
+              ctx={ctx}
+              focus={focus}
+              onFocused={clearFocus}
+              onQuickAdd={onQuickAdd}
+            />
+          ))}
+        </div>
+      </BoardDnd>
+      {openTaskId && <TaskDetails session={session} projectId={projectId} taskId={openTaskId} readOnly={readOnly} members={members} />}
+    </main>
+  );
+}

@@ -1,0 +1,140 @@
+// One card: priority, title (opens details), assignee, due date, tags, checklist progress, counts,
+// who has it open, and whether others changed it while we were away. Editors also get a drag handle and
+// the "Move to..." menu; viewers get neither.
+import { memo, type CSSProperties, type Ref } from 'react';
+import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/core';
+import type { TaskStatus } from '../../../shared/api.ts';
+import type { Tag, Task } from '../../../shared/doc-model.ts';
+import { Avatar } from '../components/avatar.tsx';
+import { Link } from '../components/link.tsx';
+import { MenuButton, type MenuItem } from '../components/menu-button.tsx';
+import { paths } from '../router.ts';
+import { BOARD_COLUMNS, COLUMN_NAMES, formatDue, PRIORITY_NAMES } from './board-labels.ts';
+import { isOverdue } from './filter-tasks.ts';
+import type { TaskCounts } from './use-board-data.ts';
+
+export interface CardContext {
+  projectId: string;
+  readOnly: boolean;
+  memberNames: ReadonlyMap<string, string>;
+  tagsById: ReadonlyMap<string, Tag>;
+  today: Date;
+  onMove: (taskId: string, status: TaskStatus, edge: 'top' | 'bottom') => void;
+}
+
+export interface DragBindings {
+  setNodeRef?: Ref<HTMLElement>;
+  setActivatorNodeRef?: Ref<HTMLButtonElement>;
+  attributes?: DraggableAttributes;
+  listeners?: DraggableSyntheticListeners;
+  style?: CSSProperties;
+  isDragging?: boolean;
+}
+
+interface TaskCardProps {
+  task: Task;
+  counts: TaskCounts | undefined;
+  viewers: string[] | undefined;
+  changed: boolean;
+  ctx: CardContext;
+  drag?: DragBindings;
+  overlay?: boolean;
+}
+
+function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: TaskCardProps) {
+  const assignee = task.assignee_id ? (ctx.memberNames.get(task.assignee_id) ?? 'Unknown member') : null;
+  const overdue = isOverdue(task, ctx.today);
+  const done = task.checklist.filter((item) => item.done).length;
+  const tags = task.tag_ids.map((id) => ctx.tagsById.get(id)).filter((t): t is Tag => !!t && t.deleted_at === null);
+  const moveItems: MenuItem[] = [...BOARD_COLUMNS, 'ARCHIVED' as const].flatMap((status) => [
+    { key: `${status}-top`, label: `${COLUMN_NAMES[status]}: top`, onSelect: () => ctx.onMove(task.id, status, 'top') },
+    { key: `${status}-bottom`, label: `${COLUMN_NAMES[status]}: bottom`, onSelect: () => ctx.onMove(task.id, status, 'bottom') },
+  ]);
+
+  return (
+    <article
+      ref={drag?.setNodeRef as Ref<HTMLElement>}
+      className={`card${overlay ? ' card-overlay' : ''}`}
+      style={drag?.style}
+      data-task-id={task.id}
+      data-priority={task.priority}
+      data-changed={changed || undefined}
+      data-dragging={drag?.isDragging || undefined}
+      aria-label={task.title}
+      {...(ctx.readOnly ? {} : drag?.listeners)}
+    >
+      <div className="card-top">
+        <Link className="card-title" href={paths.task(ctx.projectId, task.id)} tabIndex={overlay ? -1 : undefined}>
+          {task.title}
+        </Link>
+        {!ctx.readOnly && !overlay && (
+          <div className="card-actions">
+            <button
+              type="button"
+              ref={drag?.setActivatorNodeRef}
+              className="drag-handle"
+              aria-label={`Drag ${task.title}`}
+              {...drag?.attributes}
+            >
+              <span aria-hidden="true">⠿</span>
+            </button>
+            <MenuButton label="Move to…" ariaLabel={`Move to… ${task.title}`} menuLabel={`Move ${task.title} to`} items={moveItems} />
+          </div>
+        )}
+      </div>
+      <div className="card-meta">
+        <span className="priority" title={`Priority: ${PRIORITY_NAMES[task.priority]}`}>
+          <span className="visually-hidden">Priority </span>
+          {PRIORITY_NAMES[task.priority]}
+        </span>
+        {task.due_date && (
+          <span className={`due${overdue ? ' due-overdue' : ''}`}>
+            {overdue ? 'Overdue · ' : 'Due '}
+            <time dateTime={task.due_date}>{formatDue(task.due_date)}</time>
+          </span>
+        )}
+        {task.checklist.length > 0 && (
+          <span title="Checklist">
+            <span aria-hidden="true">☑ </span>
+            <span className="visually-hidden">Checklist </span>
+            {done}/{task.checklist.length}
+          </span>
+        )}
+        {counts && counts.comments > 0 && (
+          <span title={`${counts.comments} comments`}>
+            <span aria-hidden="true">💬 </span>
+            {counts.comments}
+            <span className="visually-hidden"> comments</span>
+          </span>
+        )}
+        {counts && counts.attachments > 0 && (
+          <span title={`${counts.attachments} attachments`}>
+            <span aria-hidden="true">📎 </span>
+            {counts.attachments}
+            <span className="visually-hidden"> attachments</span>
+          </span>
+        )}
+        {changed && <span className="changed-badge">Updated</span>}
+        <span className="spacer" />
+        {viewers && viewers.length > 0 && (
+          <span className="viewers" title={`Open by ${viewers.join(', ')}`}>
+            <span className="visually-hidden">Open by {viewers.join(', ')}</span>
+            <span aria-hidden="true">👁</span>
+          </span>
+        )}
+        {assignee && task.assignee_id && <Avatar id={task.assignee_id} name={assignee} size="sm" title={`Assigned to ${assignee}`} />}
+      </div>
+      {tags.length > 0 && (
+        <div className="tags">
+          {tags.map((tag) => (
+            <span key={tag.id} className="tag-chip" style={{ '--tag-color': tag.color ?? undefined } as CSSProperties}>
+              {tag.name}
+            </span>
+          ))}
+        </div>
+      )}
+    </article>
+  );
+}
+
+export const TaskCard = memo(TaskCardView);

@@ -1,0 +1,32 @@
+// Everything the board renders, read from the project's Y.Doc through the doc-model read functions.
+import type * as Y from 'yjs';
+import { readAttachments, readBoard, readComments, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
+import type { TaskStatus } from '../../../shared/api.ts';
+import { useDocValue } from '../sync/project-session.ts';
+
+export interface TaskCounts {
+  comments: number;
+  attachments: number;
+}
+
+/** Live comment and attachment counts per task, in one pass over each map. */
+export function readCounts(doc: Y.Doc): Record<string, TaskCounts> {
+  const counts: Record<string, TaskCounts> = {};
+  const entry = (taskId: string) => (counts[taskId] ??= { comments: 0, attachments: 0 });
+  for (const comment of readComments(doc).comments) if (comment.deleted_at === null) entry(comment.task_id).comments++;
+  for (const attachment of readAttachments(doc)) entry(attachment.task_id).attachments++;
+  return counts;
+}
+
+export interface BoardData {
+  board: Record<TaskStatus, Task[]>;
+  tags: Tag[];
+  counts: Record<string, TaskCounts>;
+}
+
+export function useBoardData(doc: Y.Doc): BoardData {
+  const board = useDocValue(doc, readBoard);
+  const tags = useDocValue(doc, (d) => readTags(d));
+  const counts = useDocValue(doc, readCounts);
+  return { board, tags, counts };
+}
