@@ -9,12 +9,20 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ServerEvents } from './events.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { PgDocStore } from './persistence/pg-doc-store.ts';
+import { createDocWriter } from './rooms/doc-writer.ts';
+import { RoomRegistry } from './rooms/room-registry.ts';
+import { loadSyncOptions } from './sync/sync-options.ts';
+import { attachSyncServer } from './sync/sync-server.ts';
 
 let config;
+let syncOptions;
 try {
   config = loadConfig(process.env);
+  syncOptions = loadSyncOptions(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || (error instanceof Error && error.message.startsWith('Invalid sync configuration'))) {
     console.error(error.message);
     process.exit(1);
   }
@@ -27,12 +35,21 @@ logger.info({ database: db.kind === 'embedded' ? `embedded PGlite in ${config.da
 const applied = await migrate(db.sql);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
-const deps = { config, sql: db.sql, logger, events: new ServerEvents() };
+const metrics = createMetrics({ defaultMetrics: true });
+const rooms = new RoomRegistry({
+  store: new PgDocStore(db.sql, logger),
+  logger,
+  metrics,
+  idleUnloadMs: syncOptions.roomIdleMs,
+  compactThreshold: syncOptions.compactThreshold,
+});
+const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(rooms), metrics };
 const app = createApp(deps);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}` }, 'fieldboard listening');
 }) as Server;
+const sync = attachSyncServer(server, deps, rooms, syncOptions, metrics);
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
@@ -44,7 +61,10 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 15_000);
   force.unref();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Close sockets and write every queued update before the pool goes away.
+  await sync.close();
+  await closed;
   await db.close();
   logger.info('stopped');
   process.exit(0);

@@ -3,6 +3,8 @@ import type { Config } from '../config.ts';
 import type { Sql } from '../db/database.ts';
 import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocWriter } from '../rooms/doc-writer.ts';
 
 /** The authenticated caller, resolved from a verified access token and a live database check. */
 export interface AuthUser {
@@ -20,6 +22,10 @@ export interface AppDeps {
   logger: Logger;
   /** In-process events (membership changes, deletions) that the sync side listens to. */
   events: ServerEvents;
+  /** Writes to project documents as a user (relayed, persisted, projected); absent in REST-only tests. */
+  docs?: DocWriter;
+  /** Prometheus metrics served at GET /metrics. */
+  metrics?: Metrics;
   /** Injectable clock (ms since epoch) so tests can move time. */
   now?: () => number;
 }

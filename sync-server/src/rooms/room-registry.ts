@@ -1,0 +1,109 @@
+// Loaded rooms by project id. A room is loaded on first use (a connection or a server write), kept while
+// it has leases, and unloaded `idleUnloadMs` after the last lease goes, once everything is persisted and
+// compacted. A failed load leaves nothing behind, so the next attempt loads again from storage.
+import type { Room, RoomOptions } from './room.ts';
+import { Room as RoomClass } from './room.ts';
+
+export interface RegistryOptions extends RoomOptions {
+  idleUnloadMs?: number;
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+  private closing = false;
+
+  constructor(private readonly opts: RegistryOptions) {}
+
+  get(projectId: string): Room | undefined {
+    return this.rooms.get(projectId);
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Loads (or reuses) the room and takes a lease on it; pair with release(). */
+  async acquire(projectId: string): Promise<Room> {
+    if (this.closing) throw new Error('server is shutting down');
+    let room = this.rooms.get(projectId);
+    if (!room) {
+      let pending = this.loading.get(projectId);
+      if (!pending) {
+        pending = RoomClass.load(projectId, this.opts).then(
+          (loaded) => {
+            this.loading.delete(projectId);
+            this.rooms.set(projectId, loaded);
+            this.opts.metrics?.loadedRooms.set(this.rooms.size);
+            return loaded;
+          },
+          (error: unknown) => {
+            this.loading.delete(projectId);
+            throw error;
+          },
+        );
+        this.loading.set(projectId, pending);
+      }
+      room = await pending;
+    }
+    room.leases++;
+    const timer = this.idleTimers.get(room);
+    if (timer) {
+      clearTimeout(timer);
+      this.idleTimers.delete(room);
+    }
+    return room;
+  }
+
+  release(room: Room): void {
+    room.leases = Math.max(0, room.leases - 1);
+    if (room.leases > 0 || this.closing || this.idleTimers.has(room)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room);
+      void this.unload(room);
+    }, this.opts.idleUnloadMs ?? 30_000);
+    timer.unref();
+    this.idleTimers.set(room, timer);
+  }
+
+  private async unload(room: Room): Promise<void> {
+    await room.queue.whenIdle();
+    await room.compact();
+    // Someone may have come back while we were writing.
+    if (room.leases > 0 || room.destroyed || this.rooms.get(room.projectId) !== room) return;
+    if (!room.queue.idle) return this.release(room);
+    this.rooms.delete(room.projectId);
+    room.destroy();
+    this.opts.metrics?.loadedRooms.set(this.rooms.size);
+  }
+
+  /** Shutdown: close every connection, write what is queued, compact, unload. */
+  async closeAll(code: number, reason: string, timeoutMs = 10_000): Promise<void> {
+    this.closing = true;
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    const rooms = [...this.rooms.values()];
+    for (const room of rooms) room.closeAll(code, reason);
+    const flushAll = Promise.all(
+      rooms.map(async (room) => {
+        await room.queue.whenIdle();
+        await room.compact();
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([flushAll.then(() => 'ok' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.opts.logger.error({ rooms: rooms.filter((r) => !r.queue.idle).map((r) => r.projectId) }, 'shutdown: some rooms could not be persisted in time');
+    for (const room of rooms) room.destroy();
+    this.rooms.clear();
+    this.opts.metrics?.loadedRooms.set(0);
+  }
+}

@@ -1,0 +1,310 @@
+// A room = one project's Y.Doc + awareness + its peers. It speaks the y-websocket protocol over the tiny
+// SyncSocket interface, relays updates immediately and hands each one to the persist queue (group commit).
+// It knows no ws and no SQL.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CloseCode, MessageType } from '../../../shared/protocol.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DocStore } from '../persistence/doc-store.ts';
+import type { ActivityEntry, ProjectionChanges } from '../persistence/effects.ts';
+import { checkStateVector, checkUpdateV1, parseAwarenessUpdate } from '../yjs-guard/update-check.ts';
+import { awarenessFrame, permissionDeniedFrame, savedFrame, SyncStep, syncFrame } from './messages.ts';
+import { PersistQueue, type QueuedUpdate } from './persist-queue.ts';
+import { ProtocolError, RoomConnection, WriterOrigin, type ConnectionInfo } from './room-connection.ts';
+import type { SyncSocket } from './sync-socket.ts';
+import { loadDoc } from './load-doc.ts';
+import { carriesNews } from './update-news.ts';
+
+/** Projections and activity for each transaction (see room-effects.ts); optional so rooms run without. */
+export interface RoomEffects {
+  onTransaction(tr: Y.Transaction, userId: string | null): { changes?: ProjectionChanges; activity?: ActivityEntry[] };
+  fullProjection(): ProjectionChanges;
+}
+
+export interface RoomOptions {
+  store: DocStore;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Compact when this many log rows follow the snapshot. */
+  compactThreshold?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  effects?: (doc: Y.Doc, projectId: string) => RoomEffects;
+}
+
+/** Most awareness client ids one connection may claim (a tab normally has one). */
+const MAX_CLIENT_IDS_PER_CONNECTION = 8;
+
+export class Room {
+  readonly conns = new Set<RoomConnection>();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly queue: PersistQueue;
+  /** Connections plus in-flight server writes that keep the room loaded. */
+  leases = 0;
+  private persistedStateVector: Uint8Array;
+  private rowsSinceSnapshot: number;
+  private lastUpdateId: string | null;
+  private readonly owners = new Map<number, RoomConnection>();
+  private readonly effects: RoomEffects | undefined;
+  private resyncProjection = false;
+  private seq = 0;
+  private committedSeq = 0;
+  private commitWaiters: { seq: number; resolve: () => void }[] = [];
+  private compacting: Promise<void> | null = null;
+  destroyed = false;
+
+  static async load(projectId: string, opts: RoomOptions): Promise<Room> {
+    const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics);
+    return new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
+  }
+
+  private constructor(
+    readonly projectId: string,
+    readonly doc: Y.Doc,
+    rows: number,
+    lastUpdateId: string | null,
+    private readonly opts: RoomOptions,
+  ) {
+    this.rowsSinceSnapshot = rows;
+    this.lastUpdateId = lastUpdateId;
+    this.persistedStateVector = Y.encodeStateVector(doc);
+    this.effects = opts.effects?.(doc, projectId);
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.queue = new PersistQueue({
+      projectId,
+      store: opts.store,
+      logger: opts.logger,
+      metrics: opts.metrics,
+      retryBaseMs: opts.retryBaseMs,
+      retryMaxMs: opts.retryMaxMs,
+      captureStateVector: () => Y.encodeStateVector(doc),
+      onCommitted: this.onCommitted,
+      takeExtraEffects: () => {
+        if (!this.resyncProjection || !this.effects) return undefined;
+        this.resyncProjection = false;
+        return { fullResync: this.effects.fullProjection() };
+      },
+      onEffectsFailed: () => {
+        this.resyncProjection = true;
+      },
+    });
+    doc.on('update', this.onDocUpdate);
+  }
+
+  join(socket: SyncSocket, info: ConnectionInfo): RoomConnection {
+    const conn = new RoomConnection(socket, info);
+    this.conns.add(conn);
+    // The server opens the sync: its state vector (the client answers with step 2 and its own step 1).
+    conn.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+    return conn;
+  }
+
+  leave(conn: RoomConnection): void {
+    if (!this.conns.delete(conn)) return;
+    const mine = [...conn.clientIds].filter((id) => this.owners.get(id) === conn);
+    for (const id of mine) this.owners.delete(id);
+    if (mine.length) awarenessProtocol.removeAwarenessStates(this.awareness, mine, null);
+  }
+
+  /** Handles one frame. Throws ProtocolError for frames that break the protocol. */
+  receive(conn: RoomConnection, data: Uint8Array): void {
+    const decoder = decoding.createDecoder(data);
+    let type: number;
+    try {
+      type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MessageType.Sync: {
+          const step = decoding.readVarUint(decoder);
+          const payload = decoding.readVarUint8Array(decoder);
+          expectEnd(decoder);
+          return this.receiveSync(conn, step, payload);
+        }
+        case MessageType.Awareness: {
+          const payload = decoding.readVarUint8Array(decoder);
+          expectEnd(decoder);
+          return this.receiveAwareness(conn, payload);
+        }
+        case MessageType.QueryAwareness: {
+          const states = this.awareness.getStates();
+          if (states.size) conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+          return;
+        }
+        case MessageType.Auth:
+          return; // clients have nothing to say over this channel
+        default:
+          throw new ProtocolError(CloseCode.MalformedMessage, `unknown message type ${type}`);
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      throw new ProtocolError(CloseCode.MalformedMessage, `unreadable frame: ${(error as Error).message}`);
+    }
+  }
+
+  private receiveSync(conn: RoomConnection, step: number, payload: Uint8Array): void {
+    if (step === SyncStep.Step1) {
+      const check = checkStateVector(payload);
+      if (!check.ok) throw new ProtocolError(CloseCode.MalformedMessage, `bad state vector: ${check.reason}`);
+      conn.send(syncFrame(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc, payload)));
+      if (conn.wantsSaved) conn.send(savedFrame(this.persistedStateVector));
+      return;
+    }
+    if (step !== SyncStep.Step2 && step !== SyncStep.Update) throw new ProtocolError(CloseCode.MalformedMessage, `unknown sync step ${step}`);
+    const check = checkUpdateV1(payload);
+    if (!check.ok) throw new ProtocolError(CloseCode.MalformedMessage, `bad update: ${check.reason}`);
+    this.opts.metrics?.updatesReceived.inc();
+    if (!conn.canWrite) {
+      // Silently dropping would let the viewer's client believe it saved.
+      if (carriesNews(this.doc, payload)) conn.send(permissionDeniedFrame('read-only: your role cannot edit this board'));
+      return;
+    }
+    Y.applyUpdate(this.doc, payload, conn);
+    // Nothing new (or only parts waiting for missing dependencies): still tell our client what is durable.
+    if (conn.wantsSaved && this.queue.idle) conn.send(savedFrame(this.persistedStateVector));
+  }
+
+  private receiveAwareness(conn: RoomConnection, payload: Uint8Array): void {
+    const entries = parseAwarenessUpdate(payload);
+    if (!entries) throw new ProtocolError(CloseCode.MalformedMessage, 'bad awareness update');
+    const kept = entries.filter((e) => {
+      const owner = this.owners.get(e.clientId);
+      if (owner === conn) return true;
+      // Stock providers re-broadcast others' states: drop those entries, keep the rest of the message.
+      if (owner || e.state === null || e.clientId === this.doc.clientID || conn.clientIds.size >= MAX_CLIENT_IDS_PER_CONNECTION) {
+        this.opts.metrics?.awarenessRefused.inc();
+        return false;
+      }
+      this.owners.set(e.clientId, conn);
+      conn.clientIds.add(e.clientId);
+      return true;
+    });
+    if (!kept.length) return;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, kept.length);
+    for (const entry of kept) {
+      encoding.writeVarUint(e, entry.clientId);
+      encoding.writeVarUint(e, entry.clock);
+      encoding.writeVarString(e, JSON.stringify(entry.state));
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(e), conn);
+    for (const entry of kept) {
+      if (entry.state === null && this.owners.get(entry.clientId) === conn) {
+        this.owners.delete(entry.clientId);
+        conn.clientIds.delete(entry.clientId);
+      }
+    }
+  }
+
+  private onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+    const changed = added.concat(updated, removed);
+    if (!changed.length) return;
+    const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const c of this.conns) c.send(frame);
+  };
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+    const userId = origin instanceof RoomConnection ? origin.info.userId : origin instanceof WriterOrigin ? origin.userId : null;
+    const entry: QueuedUpdate & { seq: number } = { update, userId, queuedAt: performance.now(), seq: ++this.seq };
+    if (this.effects) {
+      try {
+        Object.assign(entry, this.effects.onTransaction(tr, userId));
+      } catch (error) {
+        // A projection bug must never block the log: resync the whole projection with the next commit.
+        this.opts.logger.error({ err: error, projectId: this.projectId }, 'projection of a transaction failed; full resync scheduled');
+        this.resyncProjection = true;
+      }
+    }
+    this.queue.enqueue(entry);
+    const frame = syncFrame(SyncStep.Update, update);
+    let relayed = 0;
+    for (const c of this.conns) if (c !== origin && c.send(frame)) relayed++;
+    this.opts.metrics?.updatesRelayed.inc(relayed);
+  };
+
+  private onCommitted = (stateVector: Uint8Array, batch: QueuedUpdate[], lastId: string) => {
+    this.persistedStateVector = stateVector;
+    this.rowsSinceSnapshot += batch.length;
+    this.lastUpdateId = lastId;
+    const frame = savedFrame(stateVector);
+    for (const c of this.conns) if (c.wantsSaved) c.send(frame);
+    const now = performance.now();
+    for (const u of batch) this.opts.metrics?.savedAckLatency.observe((now - u.queuedAt) / 1000);
+    const top = (batch[batch.length - 1] as QueuedUpdate & { seq?: number }).seq ?? this.committedSeq;
+    this.committedSeq = Math.max(this.committedSeq, top);
+    this.commitWaiters = this.commitWaiters.filter((w) => (w.seq <= this.committedSeq ? (w.resolve(), false) : true));
+    if (this.rowsSinceSnapshot >= (this.opts.compactThreshold ?? 500)) void this.compact().catch(() => undefined);
+  };
+
+  /** Runs `fn` in one transaction attributed to `userId`; `committed` resolves when it is durable. */
+  transactAs<T>(userId: string, fn: (doc: Y.Doc) => T): { result: T; committed: Promise<void> } {
+    const before = this.seq;
+    let result!: T;
+    this.doc.transact(() => {
+      result = fn(this.doc);
+    }, new WriterOrigin(userId));
+    const seq = this.seq;
+    if (seq === before || seq <= this.committedSeq) return { result, committed: Promise.resolve() };
+    return { result, committed: new Promise((resolve) => this.commitWaiters.push({ seq, resolve })) };
+  }
+
+  /** The persisted state vector (what the last saved message said). */
+  get persisted(): Uint8Array {
+    return this.persistedStateVector;
+  }
+
+  /** Folds the log into a new snapshot (only when nothing is waiting to be written). */
+  compact(): Promise<void> {
+    if (this.compacting) return this.compacting;
+    this.compacting = this.queue
+      .runExclusive(async () => {
+        if (this.rowsSinceSnapshot === 0 || this.lastUpdateId === null || this.queue.size > 0 || this.destroyed) return;
+        const count = this.rowsSinceSnapshot;
+        await this.opts.store.compact(this.projectId, {
+          state: Y.encodeStateAsUpdate(this.doc),
+          stateVector: Y.encodeStateVector(this.doc),
+          lastUpdateId: this.lastUpdateId,
+          updateCount: count,
+        });
+        this.rowsSinceSnapshot -= count;
+        this.opts.metrics?.compactions.inc();
+      })
+      .catch((error: Error) => {
+        this.opts.logger.error({ err: error.message, projectId: this.projectId }, 'compaction failed; the log stays as it is');
+      })
+      .finally(() => {
+        this.compacting = null;
+      });
+    return this.compacting;
+  }
+
+  /** Close every connection with `code` (they reconnect elsewhere or later). */
+  closeAll(code: number, reason: string): void {
+    for (const c of [...this.conns]) {
+      this.leave(c);
+      try {
+        c.socket.close(code, reason);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.queue.close();
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.off('update', this.onDocUpdate);
+    this.doc.destroy();
+  }
+}
+
+function expectEnd(decoder: decoding.Decoder): void {
+  if (decoding.hasContent(decoder)) throw new ProtocolError(CloseCode.MalformedMessage, 'trailing bytes after message');
+}

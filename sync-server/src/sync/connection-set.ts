@@ -1,0 +1,67 @@
+// Every live sync connection, indexed for the per-user limit and for the server events that must close or
+// downgrade connections within a second (membership changes, project deletion, deactivation, logout).
+import { CloseCode } from '../../../shared/protocol.ts';
+import { isRole } from '../../../shared/roles.ts';
+import type { ServerEvents, ServerEventMap } from '../events.ts';
+import type { RoomConnection } from '../rooms/room-connection.ts';
+
+export interface LiveConnection {
+  userId: string;
+  sessionId: string;
+  projectId: string;
+  conn: RoomConnection;
+  close(code: number, reason: string): void;
+  dispose(): void;
+}
+
+export class ConnectionSet {
+  private readonly all = new Set<LiveConnection>();
+  private readonly listeners: { [K in keyof ServerEventMap]?: (...args: ServerEventMap[K]) => void } = {};
+
+  constructor(private readonly events: ServerEvents) {
+    this.listeners['membership-changed'] = ({ projectId, userId, role }) => {
+      for (const c of this.matching((c) => c.projectId === projectId && c.userId === userId)) {
+        // A new role takes effect on the next message; removal closes (the client then gets NotFound).
+        if (role && isRole(role)) c.conn.info = { ...c.conn.info, role };
+        else c.close(CloseCode.MembershipChanged, 'membership changed');
+      }
+    };
+    this.listeners['project-deleted'] = ({ projectId }) => {
+      for (const c of this.matching((c) => c.projectId === projectId)) c.close(CloseCode.NotFound, 'project deleted');
+    };
+    this.listeners['user-deactivated'] = ({ userId }) => {
+      for (const c of this.matching((c) => c.userId === userId)) c.close(CloseCode.Unauthenticated, 'user deactivated');
+    };
+    this.listeners['session-revoked'] = ({ userId, sessionId }) => {
+      for (const c of this.matching((c) => c.userId === userId && c.sessionId === sessionId)) c.close(CloseCode.Unauthenticated, 'session revoked');
+    };
+    for (const [name, fn] of Object.entries(this.listeners)) events.on(name as keyof ServerEventMap, fn as never);
+  }
+
+  add(c: LiveConnection): LiveConnection {
+    this.all.add(c);
+    return c;
+  }
+
+  remove(c: LiveConnection): void {
+    this.all.delete(c);
+  }
+
+  countForUser(userId: string): number {
+    let n = 0;
+    for (const c of this.all) if (c.userId === userId) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  private matching(pred: (c: LiveConnection) => boolean): LiveConnection[] {
+    return [...this.all].filter(pred);
+  }
+
+  dispose(): void {
+    for (const [name, fn] of Object.entries(this.listeners)) this.events.off(name as keyof ServerEventMap, fn as never);
+  }
+}

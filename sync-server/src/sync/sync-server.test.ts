@@ -1,0 +1,253 @@
+// The sync server over real WebSockets and real PostgreSQL, with stock y-websocket clients.
+import * as decoding from 'lib0/decoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode, MessageType } from '../../../shared/protocol.ts';
+import { signAccessToken } from '../auth/tokens.ts';
+import { awarenessFrame, SyncStep, syncFrame } from '../rooms/messages.ts';
+import type { TestUser } from '../test/fixtures.ts';
+import { connectProvider, rawSocket, startSyncHarness, waitFor, waitSynced, type SyncHarness } from './test-sync-server.ts';
+
+let h: SyncHarness;
+let alice: TestUser;
+let bob: TestUser;
+let vera: TestUser; // viewer
+let mallory: TestUser; // not a member
+let projectId: string;
+
+beforeAll(async () => {
+  h = await startSyncHarness();
+  [alice, bob, vera, mallory] = await Promise.all([h.user(), h.user(), h.user(), h.user()]);
+  projectId = await h.project([[alice, 'ADMIN'], [bob, 'MEMBER'], [vera, 'VIEWER']]);
+});
+afterAll(() => h.close());
+
+function messageType(frame: Uint8Array): number {
+  return decoding.readVarUint(decoding.createDecoder(frame));
+}
+
+describe('sync relay', () => {
+  it('two stock clients converge live, and the server selects fieldboard.v1 without echoing the token', async () => {
+    const a = connectProvider(h.wsUrl, projectId, alice.token);
+    const b = connectProvider(h.wsUrl, projectId, bob.token);
+    try {
+      await Promise.all([waitSynced(a.provider), waitSynced(b.provider)]);
+      expect(a.provider.ws?.protocol).toBe('fieldboard.v1');
+      a.doc.getText('t').insert(0, 'hello ');
+      b.doc.getMap('m').set('k', 'from bob');
+      await waitFor(() => b.doc.getText('t').toString() === 'hello ' && a.doc.getMap('m').get('k') === 'from bob', 3000, 'convergence');
+      expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+    } finally {
+      a.provider.destroy();
+      b.provider.destroy();
+    }
+  });
+
+  it('a client edits offline, reconnects, and both converge', async () => {
+    const a = connectProvider(h.wsUrl, projectId, alice.token);
+    const b = connectProvider(h.wsUrl, projectId, bob.token, new Y.Doc(), 'y-websocket');
+    try {
+      await Promise.all([waitSynced(a.provider), waitSynced(b.provider)]);
+      expect(b.provider.ws?.protocol).toBe('y-websocket');
+      a.provider.disconnect();
+      a.doc.getArray<string>('offline').push(['edited while offline']);
+      b.doc.getArray<string>('online').push(['edited online meanwhile']);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(b.doc.getArray('offline').length).toBe(0);
+      a.provider.connect();
+      await waitFor(() => b.doc.getArray('offline').length === 1 && a.doc.getArray('online').length === 1, 3000, 'convergence after reconnect');
+      expect(Y.encodeStateAsUpdate(a.doc)).toEqual(Y.encodeStateAsUpdate(b.doc));
+    } finally {
+      a.provider.destroy();
+      b.provider.destroy();
+    }
+  });
+
+  it('sends "saved" only to fieldboard.v1 connections, with a vector covering their update', async () => {
+    const fb = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+    const yws = rawSocket(`${h.wsUrl}/${projectId}`, ['y-websocket', `auth.${bob.token}`]);
+    await Promise.all([fb.opened, yws.opened]);
+    const doc = new Y.Doc();
+    doc.getText('saved').insert(0, 'durable');
+    fb.ws.send(syncFrame(SyncStep.Update, Y.encodeStateAsUpdate(doc)));
+    await waitFor(() => fb.frames.some((f) => messageType(f) === MessageType.Saved && coversClient(f, doc.clientID, 7)), 3000, 'saved');
+    await waitFor(() => yws.frames.some((f) => messageType(f) === MessageType.Sync && f.length > 10), 3000, 'relay to y-websocket peer');
+    expect(yws.frames.some((f) => messageType(f) === MessageType.Saved)).toBe(false);
+    const rows = await h.db.sql`SELECT count(*)::int AS n FROM yjs_updates WHERE project_id = ${projectId} AND user_id = ${alice.id}`;
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    fb.ws.close();
+    yws.ws.close();
+  });
+});
+
+function coversClient(savedFrame: Uint8Array, client: number, clock: number): boolean {
+  const d = decoding.createDecoder(savedFrame);
+  decoding.readVarUint(d);
+  const sv = Y.decodeStateVector(decoding.readVarUint8Array(d));
+  return (sv.get(client) ?? 0) >= clock;
+}
+
+describe('refusals', () => {
+  const cases: [string, () => string[], () => string, number][] = [
+    ['no auth subprotocol', () => ['fieldboard.v1'], () => projectId, CloseCode.Unauthenticated],
+    ['a token that does not verify', () => ['fieldboard.v1', 'auth.not-a-jwt'], () => projectId, CloseCode.Unauthenticated],
+    ['a non-member', () => ['fieldboard.v1', `auth.${mallory.token}`], () => projectId, CloseCode.NotFound],
+    ['a project that does not exist (same code)', () => ['fieldboard.v1', `auth.${alice.token}`], () => '00000000-0000-4000-8000-000000000000', CloseCode.NotFound],
+    ['a project id that is not a uuid', () => ['fieldboard.v1', `auth.${alice.token}`], () => 'nope', CloseCode.NotFound],
+  ];
+  for (const [name, protocols, project, code] of cases) {
+    it(`closes ${name} with ${code}`, async () => {
+      const s = rawSocket(`${h.wsUrl}/${project()}`, protocols());
+      expect((await s.closed).code).toBe(code);
+    });
+  }
+
+  it('ignores a token in the URL', async () => {
+    const s = rawSocket(`${h.wsUrl}/${projectId}?token=${alice.token}`, ['fieldboard.v1']);
+    expect((await s.closed).code).toBe(CloseCode.Unauthenticated);
+  });
+
+  it('refuses a foreign Origin and accepts an allowed one', async () => {
+    const bad = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`], { origin: 'http://evil.example' });
+    expect((await bad.closed).code).toBe(CloseCode.OriginNotAllowed);
+    const good = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`], { origin: 'http://allowed.example' });
+    await good.opened;
+    await waitFor(() => good.frames.length > 0, 2000, 'first frame');
+    good.ws.close();
+  });
+
+  it('closes an expired token at once, and a live one when it expires', async () => {
+    const expired = await signAccessToken(h.config.jwtSecret, { userId: alice.id, sessionId: alice.sessionId }, 1, Date.now() - 10_000);
+    const s = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${expired.token}`]);
+    expect((await s.closed).code).toBe(CloseCode.TokenExpired);
+    const short = await signAccessToken(h.config.jwtSecret, { userId: alice.id, sessionId: alice.sessionId }, 1);
+    const t0 = Date.now();
+    const live = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${short.token}`]);
+    await live.opened;
+    expect((await live.closed).code).toBe(CloseCode.TokenExpired);
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
+  it('closes or downgrades connections on membership events within a second', async () => {
+    const s = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${bob.token}`]);
+    await s.opened;
+    await waitFor(() => h.sync.connections.size > 0, 2000, 'registered');
+    // Downgrade to VIEWER: the next write is refused.
+    h.deps.events.emit('membership-changed', { projectId, userId: bob.id, role: 'VIEWER' });
+    const doc = new Y.Doc();
+    doc.getText('x').insert(0, 'after downgrade');
+    s.ws.send(syncFrame(SyncStep.Update, Y.encodeStateAsUpdate(doc)));
+    await waitFor(() => s.frames.some((f) => messageType(f) === MessageType.Auth), 2000, 'permission denied');
+    const t0 = Date.now();
+    h.deps.events.emit('membership-changed', { projectId, userId: bob.id, role: null });
+    expect((await s.closed).code).toBe(CloseCode.MembershipChanged);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('enforces the per-user connection limit', async () => {
+    const limited = await startSyncHarness({ db: h.db, config: { jwtSecret: h.config.jwtSecret }, sync: { maxConnectionsPerUser: 2 } });
+    try {
+      const socks = [0, 1].map(() => rawSocket(`${limited.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]));
+      await Promise.all(socks.map((s) => s.opened));
+      await waitFor(() => limited.sync.connections.size === 2, 2000, 'two connections');
+      const third = rawSocket(`${limited.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+      expect((await third.closed).code).toBe(CloseCode.RateLimited);
+      for (const s of socks) s.ws.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('read-only connections and awareness', () => {
+  it('refuses a viewer update and sync step 2 with permission-denied; an empty step 2 is fine', async () => {
+    const s = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${vera.token}`]);
+    await s.opened;
+    const room = await waitForRoom();
+    const before = Y.encodeStateAsUpdate(room.doc);
+    // An empty step 2 (a viewer that has nothing to add) is not a write.
+    s.ws.send(syncFrame(SyncStep.Step2, Y.encodeStateAsUpdate(room.doc, Y.encodeStateVector(room.doc))));
+    const doc = new Y.Doc();
+    doc.getText('viewer').insert(0, 'should not land');
+    const update = Y.encodeStateAsUpdate(doc);
+    s.ws.send(syncFrame(SyncStep.Update, update));
+    await waitFor(() => s.frames.filter((f) => messageType(f) === MessageType.Auth).length === 1, 2000, 'first permission denied');
+    s.ws.send(syncFrame(SyncStep.Step2, update));
+    await waitFor(() => s.frames.filter((f) => messageType(f) === MessageType.Auth).length === 2, 2000, 'second permission denied');
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before);
+    expect(room.doc.getText('viewer').toString()).toBe('');
+    expect(s.ws.readyState).toBe(s.ws.OPEN);
+    s.ws.close();
+  });
+
+  it('the stock client of a viewer gets permission-denied and its edit reaches nobody', async () => {
+    const viewer = connectProvider(h.wsUrl, projectId, vera.token);
+    const peer = connectProvider(h.wsUrl, projectId, alice.token);
+    const denied: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void denied.push(String(args[0]));
+    try {
+      await Promise.all([waitSynced(viewer.provider), waitSynced(peer.provider)]);
+      viewer.doc.getText('viewer-stock').insert(0, 'nope');
+      await waitFor(() => denied.some((d) => d.includes('Permission denied')), 2000, 'permission denied in the provider');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(peer.doc.getText('viewer-stock').toString()).toBe('');
+    } finally {
+      console.warn = warn;
+      viewer.provider.destroy();
+      peer.provider.destroy();
+    }
+  });
+
+  it('drops awareness entries that name another connection\'s client id', async () => {
+    const victim = connectProvider(h.wsUrl, projectId, alice.token);
+    const watcher = connectProvider(h.wsUrl, projectId, bob.token);
+    await Promise.all([waitSynced(victim.provider), waitSynced(watcher.provider)]);
+    victim.provider.awareness.setLocalState({ name: 'Alice' });
+    await waitFor(() => (watcher.provider.awareness.getStates().get(victim.doc.clientID) as { name?: string } | undefined)?.name === 'Alice', 2000, 'victim awareness');
+    const attacker = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${bob.token}`]);
+    await attacker.opened;
+    const forged = encodeAwareness([[victim.doc.clientID, 999, { name: 'Mallory pretending' }], [4242, 1, { name: 'attacker' }]]);
+    attacker.ws.send(awarenessFrame(forged));
+    await waitFor(() => watcher.provider.awareness.getStates().has(4242), 2000, 'own awareness entry applied');
+    expect((watcher.provider.awareness.getStates().get(victim.doc.clientID) as { name: string }).name).toBe('Alice');
+    // Removing someone else's state is refused too.
+    attacker.ws.send(awarenessFrame(encodeAwareness([[victim.doc.clientID, 1000, null]])));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(watcher.provider.awareness.getStates().has(victim.doc.clientID)).toBe(true);
+    expect(attacker.ws.readyState).toBe(attacker.ws.OPEN);
+    attacker.ws.close();
+    victim.provider.destroy();
+    watcher.provider.destroy();
+  });
+});
+
+function encodeAwareness(entries: [number, number, unknown][]): Uint8Array {
+  const parts: number[] = [];
+  const e = new (class {
+    varUint(n: number) {
+      while (n > 0x7f) {
+        parts.push((n & 0x7f) | 0x80);
+        n = Math.floor(n / 128);
+      }
+      parts.push(n);
+    }
+    str(s: string) {
+      const b = new TextEncoder().encode(s);
+      this.varUint(b.length);
+      parts.push(...b);
+    }
+  })();
+  e.varUint(entries.length);
+  for (const [id, clock, state] of entries) {
+    e.varUint(id);
+    e.varUint(clock);
+    e.str(JSON.stringify(state));
+  }
+  return new Uint8Array(parts);
+}
+
+async function waitForRoom() {
+  await waitFor(() => !!h.registry.get(projectId), 2000, 'room loaded');
+  return h.registry.get(projectId)!;
+}

@@ -1,0 +1,211 @@
+// WebSocket upgrades on GET /sync/:projectId. Our own `ws` server (noServer) rather than @hono/node-ws,
+// which cannot set maxPayload or choose the subprotocol (STACK.md trap 4).
+//
+// Handshake: the client offers ['fieldboard.v1' | 'y-websocket', 'auth.<accessToken>']; we select the
+// first of those two it offers and never echo the token. Tokens in the URL are ignored (they end up in logs).
+// Every refusal happens after the upgrade, as a close code from shared/protocol.ts, because a browser cannot
+// read the HTTP status of a refused upgrade.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AUTH_SUBPROTOCOL_PREFIX, CloseCode, closeCodeName, SUBPROTOCOL_FIELDBOARD, SUBPROTOCOL_YJS, SYNC_PATH_PREFIX } from '../../../shared/protocol.ts';
+import { authenticateAccessToken, isUuid } from '../auth/authenticate.ts';
+import type { Config } from '../config.ts';
+import type { Sql } from '../db/database.ts';
+import type { ServerEvents } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { getProjectRole } from '../projects/membership.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import { ConnectionSet, type LiveConnection } from './connection-set.ts';
+import type { SyncOptions } from './sync-options.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface SyncServerDeps {
+  config: Config;
+  sql: Sql;
+  logger: Logger;
+  events: ServerEvents;
+  now?: () => number;
+}
+
+export interface SyncServer {
+  readonly connections: ConnectionSet;
+  /** Close every socket (ServerShutdown) and persist every room. */
+  close(): Promise<void>;
+}
+
+/** Frames a connection may send before it is authenticated (the client starts talking at once). */
+const PRE_AUTH_MAX_FRAMES = 64;
+
+export function attachSyncServer(
+  server: Server,
+  deps: SyncServerDeps,
+  registry: RoomRegistry,
+  options: SyncOptions,
+  metrics?: Metrics,
+): SyncServer {
+  const { config, logger } = deps;
+  const connections = new ConnectionSet(deps.events);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL_FIELDBOARD) ? SUBPROTOCOL_FIELDBOARD : offered.has(SUBPROTOCOL_YJS) ? SUBPROTOCOL_YJS : false),
+  });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!path.startsWith(SYNC_PATH_PREFIX)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      void accept(ws, req, path.slice(SYNC_PATH_PREFIX.length)).catch((error: unknown) => {
+        logger.error({ err: error }, 'sync connection setup failed');
+        refuse(ws, CloseCode.ServerError, 'server error');
+      });
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  function refuse(ws: WebSocket, code: number, reason: string) {
+    metrics?.refusals.inc({ code: closeCodeName(code) ?? String(code) });
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
+  }
+
+  async function accept(ws: WebSocket, req: IncomingMessage, rawProjectId: string) {
+    // ws closes with 1009 when a frame exceeds maxPayload (and 1002/1007 for broken frames); our clients
+    // expect the documented application codes instead.
+    const wsClose = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer) => {
+      if (code === 1009) return refuse2(CloseCode.MessageTooLarge, 'frame larger than the server limit');
+      if (code === 1002 || code === 1007) return refuse2(CloseCode.MalformedMessage, 'invalid WebSocket frame');
+      return wsClose(code, reason);
+    };
+    const refuse2 = (code: number, reason: string) => {
+      metrics?.refusals.inc({ code: closeCodeName(code) ?? String(code) });
+      wsClose(code, reason);
+    };
+    ws.on('error', (error) => logger.debug({ err: error.message }, 'sync socket error'));
+
+    // Buffer what the client sends while we authenticate (bounded: GHSA-xwhh-v746-pj9m in hocuspocus).
+    const early: Buffer[] = [];
+    let live: LiveConnection | null = null;
+    let closed = false;
+    let onFrame = (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return refuse(ws, CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      if (early.length >= PRE_AUTH_MAX_FRAMES) return refuse(ws, CloseCode.RateLimited, 'too many messages before authentication finished');
+      early.push(data);
+    };
+    ws.on('message', (data, isBinary) => onFrame(toBuffer(data), isBinary));
+    ws.on('close', () => {
+      closed = true;
+      if (live) {
+        live.dispose();
+        metrics?.openConnections.dec();
+      }
+    });
+
+    const origin = req.headers.origin;
+    if (origin && !originAllowed(origin, req, config.allowedOrigins)) return refuse(ws, CloseCode.OriginNotAllowed, 'origin not allowed');
+
+    const token = authToken(req);
+    if (!token) return refuse(ws, CloseCode.Unauthenticated, 'missing auth subprotocol');
+    const auth = await authenticateAccessToken(deps, token);
+    if (closed) return;
+    if (!auth.ok) return refuse(ws, auth.reason === 'expired' ? CloseCode.TokenExpired : CloseCode.Unauthenticated, auth.reason === 'expired' ? 'token expired' : 'not authenticated');
+
+    let projectId: string;
+    try {
+      projectId = decodeURIComponent(rawProjectId);
+    } catch {
+      projectId = '';
+    }
+    const role = isUuid(projectId) ? await getProjectRole(deps.sql, projectId, auth.user.id) : null;
+    if (closed) return;
+    if (!role) return refuse(ws, CloseCode.NotFound, 'no such project');
+    if (connections.countForUser(auth.user.id) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
+
+    let room;
+    try {
+      room = await registry.acquire(projectId);
+    } catch (error) {
+      logger.error({ err: (error as Error).message, projectId }, 'room load failed; refusing the connection');
+      return refuse(ws, CloseCode.ServerError, 'document could not be loaded');
+    }
+    if (closed) return registry.release(room);
+
+    const conn = room.join({ send: (d) => ws.send(d), close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
+      userId: auth.user.id,
+      sessionId: auth.user.session_id,
+      role,
+      protocol: ws.protocol,
+    });
+    const nowMs = deps.now ? deps.now() : Date.now();
+    const expiresIn = Math.max(0, auth.expiresAt * 1000 - nowMs);
+    const expiry = setTimeout(() => refuse(ws, CloseCode.TokenExpired, 'token expired'), Math.min(expiresIn, 2 ** 31 - 1));
+    live = connections.add({
+      userId: auth.user.id,
+      sessionId: auth.user.session_id,
+      projectId,
+      conn,
+      close: (code, reason) => refuse(ws, code, reason),
+      dispose: () => {
+        clearTimeout(expiry);
+        connections.remove(live!);
+        room.leave(conn);
+        registry.release(room);
+      },
+    });
+    metrics?.openConnections.inc();
+
+    const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst);
+    onFrame = (data, isBinary) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (!isBinary) return refuse(ws, CloseCode.MalformedMessage, 'text frames are not part of the protocol');
+      if (!bucket.take()) return refuse(ws, CloseCode.RateLimited, 'too many messages');
+      try {
+        room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        logger.info({ projectId, userId: auth.user.id, err: (error as Error).message }, 'closing a sync connection that broke the protocol');
+        refuse(ws, typeof code === 'number' ? code : CloseCode.MalformedMessage, 'malformed message');
+      }
+    };
+    for (const data of early.splice(0)) onFrame(data, true);
+  }
+
+  return {
+    connections,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      connections.dispose();
+      await registry.closeAll(CloseCode.ServerShutdown, 'server shutting down');
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
+}
+
+function authToken(req: IncomingMessage): string | null {
+  const header = req.headers['sec-websocket-protocol'];
+  if (!header) return null;
+  for (const p of header.split(',')) {
+    const v = p.trim();
+    if (v.startsWith(AUTH_SUBPROTOCOL_PREFIX) && v.length > AUTH_SUBPROTOCOL_PREFIX.length) return v.slice(AUTH_SUBPROTOCOL_PREFIX.length);
+  }
+  return null;
+}
+
+function originAllowed(origin: string, req: IncomingMessage, allowed: string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  const host = req.headers.host;
+  return !!host && (origin === `http://${host}` || origin === `https://${host}`);
+}
