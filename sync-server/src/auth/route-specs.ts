@@ -1,7 +1,6 @@
 // OpenAPI route definitions of /api/auth and /api/users: one schema drives validation, types and the
 // document at /api/openapi.json.
 import { createRoute, z } from '@hono/zod-openapi';
-import { ERROR_STATUS, type ErrorCode } from '../../../shared/api.ts';
 import {
   AuthResultSchema,
   LoginRequestSchema,
@@ -11,30 +10,11 @@ import {
   UserListQuerySchema,
   UserSchema,
 } from '../../../shared/schemas/auth.ts';
+import { bearer, envelope, ErrorEnvelopeSchema, json } from '../projects/route-schemas.ts';
 
-// Left unnamed (inline) on purpose: the projects module registers the shared ErrorEnvelope component.
-const ErrorBody = z.object({
-  success: z.literal(false),
-  error: z.object({
-    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
-
-function envelope<T extends z.ZodType>(data: T, paginated = false) {
-  return z.object({
-    success: z.literal(true),
-    data,
-    message: z.string().optional(),
-    ...(paginated
-      ? { pagination: z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), pages: z.number().int() }) }
-      : {}),
-  });
-}
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const err = (description: string) => json(ErrorBody, description);
-const bearer = [{ bearerAuth: [] }];
+// The envelope pieces are the projects module's, so the document has one ErrorEnvelope and one Pagination
+// component. (They would sit better in http/; moving them is the projects owner's call.)
+const err = (description: string) => json(ErrorEnvelopeSchema, description);
 const rateLimited = err('RATE_LIMITED: too many attempts; the Retry-After header says how many seconds to wait');
 const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({ body: { required, content: { 'application/json': { schema } } } });
 
@@ -126,7 +106,7 @@ export const listUsersRoute = createRoute({
   security: bearer,
   request: { query: UserListQuerySchema },
   responses: {
-    200: json(envelope(z.array(UserSchema), true), 'A page of users, sorted by email'),
+    200: json(envelope(z.array(UserSchema), { paginated: true }), 'A page of users, sorted by email'),
     400: err('VALIDATION_ERROR'),
     401: err('UNAUTHORIZED'),
     403: err('FORBIDDEN: not an instance admin'),
