@@ -1,6 +1,6 @@
 // The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
 // apply locally at once (no spinner) and sync in the background.
-import { useCallback, useMemo, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { createTask, moveTask, type Task } from '../../../shared/doc-model.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
@@ -104,6 +104,17 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
     [doc, writeCtx],
   );
   const clearFocus = useCallback(() => setFocus(null), []);
+
+  // A console/test hook that writes to the open board without the UI's role checks, so the browser tests
+  // can prove the server (not the UI) refuses a viewer's writes. It grants nothing: the server decides.
+  useEffect(() => {
+    const hook = { forceCreateTask: (title: string) => createTask(doc, { title }, writeCtx) };
+    (window as unknown as { __fieldboardDebug?: typeof hook }).__fieldboardDebug = hook;
+    return () => {
+      const w = window as unknown as { __fieldboardDebug?: typeof hook };
+      if (w.__fieldboardDebug === hook) delete w.__fieldboardDebug;
+    };
+  }, [doc, writeCtx]);
 
   const ctx: CardContext = useMemo(
     () => ({ projectId, readOnly, memberNames: names, tagsById, today, onMove: onMenuMove }),
