@@ -78,13 +78,18 @@ export class SlidingWindowLimiter {
   }
 
   private maybeSweep(now: number): void {
-    if (++this.opsSinceSweep < 1000 && this.hits.size <= this.maxKeys) return;
-    this.opsSinceSweep = 0;
-    for (const key of [...this.hits.keys()]) this.live(key, now);
-    // Still too many live keys: drop the oldest-inserted ones (Map keeps insertion order).
-    for (const key of this.hits.keys()) {
-      if (this.hits.size <= this.maxKeys) break;
-      this.hits.delete(key);
+    if (this.hits.size > this.maxKeys) {
+      // Drop the oldest-inserted keys (Map order) down to 90%, so this runs once per 10% growth, not per call.
+      // Filling the map takes maxKeys distinct keys, which the per-IP limits make expensive.
+      const target = Math.floor(this.maxKeys * 0.9);
+      for (const key of this.hits.keys()) {
+        if (this.hits.size <= target) break;
+        this.hits.delete(key);
+      }
+    }
+    if (++this.opsSinceSweep >= 1000) {
+      this.opsSinceSweep = 0;
+      for (const key of [...this.hits.keys()]) this.live(key, now);
     }
   }
 }
