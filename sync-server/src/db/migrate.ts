@@ -46,22 +46,32 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
     )`;
     const rows = await conn<{ version: number; name: string; checksum: string }[]>`SELECT version, name, checksum FROM schema_migrations`;
     const done = new Map(rows.map((r) => [r.version, r]));
+    const changed = (m: Migration) =>
+      new Error(`migrations/${m.name} was changed after it was applied (checksum differs). Migrations are forward-only: add a new numbered file instead.`);
     for (const m of migrations) {
       const prior = done.get(m.version);
       if (prior) {
-        if (prior.checksum !== m.checksum) {
-          throw new Error(`migrations/${m.name} was changed after it was applied (checksum differs). Migrations are forward-only: add a new numbered file instead.`);
-        }
+        if (prior.checksum !== m.checksum) throw changed(m);
         continue;
       }
       await conn.unsafe('BEGIN');
+      let appliedByOther: { checksum: string } | undefined;
       try {
-        await conn.unsafe(m.sql);
-        await conn`INSERT INTO schema_migrations (version, name, checksum) VALUES (${m.version}, ${m.name}, ${m.checksum})`;
+        // Embedded PGlite serves every connection from one session, where the advisory lock is re-entrant and
+        // serializes nothing; it does run one transaction at a time, so re-checking here closes that gap.
+        [appliedByOther] = await conn<{ checksum: string }[]>`SELECT checksum FROM schema_migrations WHERE version = ${m.version}`;
+        if (!appliedByOther) {
+          await conn.unsafe(m.sql);
+          await conn`INSERT INTO schema_migrations (version, name, checksum) VALUES (${m.version}, ${m.name}, ${m.checksum})`;
+        }
         await conn.unsafe('COMMIT');
       } catch (error) {
         await conn.unsafe('ROLLBACK').catch(() => {});
         throw new Error(`migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
+      }
+      if (appliedByOther) {
+        if (appliedByOther.checksum !== m.checksum) throw changed(m);
+        continue;
       }
       applied.push(m.name);
     }
