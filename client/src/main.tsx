@@ -1,12 +1,22 @@
+// Bootstrap: decide the session (online, offline from the last profile, or anonymous), start background
+// sync, register the service worker, render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { initSession } from './auth/session.ts';
+import { StorageWarning } from './pwa/storage.tsx';
+import { registerServiceWorker } from './pwa/register-sw.ts';
+import { UpdatePrompt } from './pwa/update-prompt.tsx';
+import { startBackgroundSync } from './sync/background-sync.ts';
 
-function App() {
-  return <main><h1>Fieldboard</h1></main>;
-}
+startBackgroundSync();
+void initSession();
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
+    <UpdatePrompt />
+    <StorageWarning />
     <App />
   </StrictMode>,
 );

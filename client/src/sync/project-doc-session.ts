@@ -1,0 +1,349 @@
+// One project's document lifecycle in this tab: load from IndexedDB first (usable at once, no network),
+// persist every update as it happens, then connect to the sync server and report an honest status.
+// Sessions are reference-counted per project (several screens may use one) and shared per tab; tabs share
+// state through IndexedDB (updates, unsaved changes) and y-websocket's BroadcastChannel (live updates).
+import { liveQuery } from 'dexie';
+import * as decoding from 'lib0/decoding';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { CloseCode, FATAL_CLOSE_CODES, MessageType } from '../../../shared/protocol.ts';
+import { can, type Role } from '../../../shared/roles.ts';
+import { getAccessToken, refreshAccessToken, useSession } from '../auth/session.ts';
+import { userDb, type FieldboardDb } from '../db/database.ts';
+import { appendUpdate, applyStored, compactUpdates, countUpdates, COMPACT_THRESHOLD, loadUpdates } from '../db/update-store.ts';
+import { refreshProject } from '../projects/project-store.ts';
+import { createAuthedSocketClass, type TokenResult } from './authed-socket.ts';
+import { computeSyncState, type Connection, type SyncStatus } from './connection-status.ts';
+import { TaskIndexer } from './task-indexer.ts';
+import { applySavedVector, describeLocalChange, recordLocalChange } from './unsaved-tracker.ts';
+import { userColor } from './user-color.ts';
+
+/** Origin of updates applied from IndexedDB: they are already stored, so they are not stored again. */
+const LOAD_ORIGIN = Symbol('fieldboard.load');
+/** This tab's id, to tell its own pending delete-only changes from other tabs'. */
+export const TAB_ID = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : String(Math.random());
+
+export interface ProjectSessionView {
+  projectId: string;
+  userId: string;
+  doc: Y.Doc;
+  awareness: Awareness;
+  /** Tracks only writes made with `origin`: never undoes someone else's edit. */
+  undoManager: Y.UndoManager;
+  /** Pass as ctx.origin to every doc-model write. */
+  origin: object;
+  role: Role | null;
+  canWrite: boolean;
+  /** Local state loaded from IndexedDB. */
+  ready: boolean;
+  /** The server says this user is not a member (or the project does not exist): retrying stopped. */
+  noAccess: boolean;
+  status: SyncStatus;
+  /** Announce which task this user has open (presence), or null. */
+  setOpenTask(taskId: string | null): void;
+}
+
+function wsBase(): string {
+  return `${location.origin.replace(/^http/, 'ws')}/sync`;
+}
+
+export class ProjectSession {
+  readonly doc = new Y.Doc();
+  readonly awareness = new Awareness(this.doc);
+  readonly origin: object;
+  readonly undoManager: Y.UndoManager;
+  private provider: WebsocketProvider | null = null;
+  private readonly db: FieldboardDb;
+  private readonly listeners = new Set<() => void>();
+  private readonly cleanups: (() => void)[] = [];
+  private readonly indexer: TaskIndexer;
+  private view: ProjectSessionView;
+  private ready = false;
+  private role: Role | null = null;
+  private pending = false;
+  private noAccess = false;
+  private connection: Connection = 'offline';
+  private unsavedCount = 0;
+  private lastSavedAt: number | null = null;
+  private lastActivityAt = 0;
+  private connectionOpenedAt = 0;
+  private forceRefresh = false;
+  private authFailures = 0;
+  private ownClientIds = new Set<number>();
+  private everSynced = false;
+  private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private destroyed = false;
+
+  constructor(readonly projectId: string, readonly userId: string, userName: string) {
+    this.db = userDb(userId);
+    this.origin = { session: projectId, tab: TAB_ID };
+    this.undoManager = new Y.UndoManager(this.doc, { trackedOrigins: new Set([this.origin]), captureTimeout: 400 });
+    this.indexer = new TaskIndexer(this.db, projectId, this.doc);
+    this.awareness.setLocalStateField('user', { id: userId, name: userName, color: userColor(userId) });
+    this.awareness.setLocalStateField('openTaskId', null);
+    this.view = this.buildView();
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const [updates, meta] = await Promise.all([loadUpdates(this.db, this.projectId), this.db.docMeta.get(this.projectId)]);
+    if (this.destroyed) return;
+    applyStored(this.doc, updates, LOAD_ORIGIN);
+    this.ownClientIds = new Set(meta?.ownClientIds ?? []);
+    this.everSynced = meta?.everSynced === 1 || updates.length > 0;
+    this.doc.on('update', this.onUpdate);
+    this.ready = true;
+    this.changed();
+    this.indexer.rebuild();
+    if (updates.length > COMPACT_THRESHOLD) this.enqueue(() => compactUpdates(this.db, this.projectId));
+
+    const sub = liveQuery(async () => ({
+      project: await this.db.projects.get(this.projectId),
+      unsaved: await this.db.pendingChanges.where('projectId').equals(this.projectId).count(),
+      meta: await this.db.docMeta.get(this.projectId),
+    })).subscribe({
+      next: ({ project, unsaved, meta: m }) => {
+        this.role = project?.role ?? null;
+        this.pending = project?.pending === 1;
+        this.unsavedCount = unsaved + (this.pending ? 1 : 0);
+        this.lastSavedAt = m?.lastSavedAt ?? null;
+        for (const id of m?.ownClientIds ?? []) this.ownClientIds.add(id);
+        this.maybeConnect();
+        this.changed();
+      },
+      error: (error: unknown) => console.warn('fieldboard: project state query failed', error),
+    });
+    this.cleanups.push(() => sub.unsubscribe());
+    const online = () => this.maybeConnect();
+    const offline = () => this.goOffline();
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    this.cleanups.push(() => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+    });
+  }
+
+  private createProvider(): WebsocketProvider {
+    const getToken = async (): Promise<TokenResult> => {
+      let token: string | null;
+      if (this.forceRefresh) {
+        // The server refused the token this tab holds (expired by its clock): get a different one.
+        this.forceRefresh = false;
+        token = await refreshAccessToken(useSession.getState().accessToken);
+      } else {
+        token = await getAccessToken();
+      }
+      if (token) return { token };
+      return { error: useSession.getState().status === 'anonymous' ? 'signed-out' : 'unreachable' };
+    };
+    const provider = new WebsocketProvider(wsBase(), this.projectId, this.doc, {
+      connect: false,
+      awareness: this.awareness,
+      WebSocketPolyfill: createAuthedSocketClass(getToken) as unknown as typeof WebSocket,
+      maxBackoffTime: 5000,
+      shouldReconnect: (event) => this.shouldReconnect(event.code),
+    });
+    provider.messageHandlers[MessageType.Saved] = (_encoder, decoder) => {
+      const vector = decoding.readVarUint8Array(decoder);
+      this.onSaved(vector);
+    };
+    provider.on('status', ({ status }) => {
+      if (status === 'connected') {
+        this.connectionOpenedAt = Date.now();
+        this.lastActivityAt = this.connectionOpenedAt;
+        this.setConnection('handshake');
+      } else if (status === 'connecting') {
+        this.setConnection(provider.wsUnsuccessfulReconnects > 0 || !navigator.onLine ? 'offline' : 'connecting');
+      } else if (!this.noAccess) {
+        this.setConnection('offline');
+      }
+    });
+    provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        this.authFailures = 0;
+        this.lastActivityAt = Date.now();
+        if (!this.everSynced) {
+          this.everSynced = true;
+          this.enqueue(async () => {
+            const m = await this.db.docMeta.get(this.projectId);
+            if (m) await this.db.docMeta.update(this.projectId, { everSynced: 1 });
+            else await this.db.docMeta.put({ projectId: this.projectId, savedVector: null, lastSavedAt: null, ownClientIds: [], everSynced: 1 });
+          });
+        }
+        this.setConnection('synced');
+      }
+    });
+    return provider;
+  }
+
+  /** Decides from the close code alone whether retrying can help (see shared/protocol.ts). */
+  private shouldReconnect(code: number): boolean {
+    if (code === CloseCode.TokenExpired) {
+      this.forceRefresh = true;
+      return true;
+    }
+    if (code === CloseCode.Unauthenticated) {
+      // One forced refresh may fix a token the server no longer accepts; after that, sign-in is needed.
+      this.authFailures++;
+      this.forceRefresh = true;
+      return this.authFailures <= 1;
+    }
+    if (code === CloseCode.NotFound) {
+      this.noAccess = true;
+      this.setConnection('no-access');
+      void refreshProject(this.projectId).catch(() => {});
+      return false;
+    }
+    if (code === CloseCode.MembershipChanged) {
+      void refreshProject(this.projectId).catch(() => {});
+      return true;
+    }
+    return !FATAL_CLOSE_CODES.includes(code);
+  }
+
+  private maybeConnect(): void {
+    if (this.destroyed || !this.ready || this.noAccess) return;
+    if (this.pending) {
+      this.setConnection('waiting-registration');
+      this.ensureBc();
+      return;
+    }
+    if (!navigator.onLine) {
+      this.setConnection('offline');
+      this.ensureBc();
+      return;
+    }
+    if (!this.provider) this.provider = this.createProvider();
+    if (!this.provider.shouldConnect) this.provider.connect();
+  }
+
+  /** Tabs keep syncing with each other over BroadcastChannel even with no network. */
+  private ensureBc(): void {
+    if (!this.provider) this.provider = this.createProvider();
+    if (!this.provider.bcconnected) this.provider.connectBc();
+  }
+
+  private goOffline(): void {
+    // Chromium may keep a socket open when the network drops; close it so nothing claims to be live.
+    if (this.provider?.shouldConnect) {
+      this.provider.disconnect();
+      this.provider.connectBc();
+    }
+    if (!this.noAccess) this.setConnection('offline');
+  }
+
+  private onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
+    if (origin === LOAD_ORIGIN) return;
+    const local = tr.local;
+    const change = local ? describeLocalChange(this.doc, tr) : null;
+    const remote = !local;
+    const byOthers = remote && this.everSynced && this.provider !== null && origin === this.provider && !this.provider.synced && this.hasForeignInserts(tr);
+    if (change) {
+      this.ownClientIds.add(change.clientId);
+      this.lastActivityAt = Date.now();
+    }
+    this.indexer.apply(tr, byOthers);
+    this.enqueue(async () => {
+      await appendUpdate(this.db, this.projectId, update);
+      if (change) await recordLocalChange(this.db, this.projectId, change, TAB_ID);
+    });
+    this.scheduleStatus();
+  };
+
+  private hasForeignInserts(tr: Y.Transaction): boolean {
+    for (const [client, clock] of tr.afterState) {
+      if (clock > (tr.beforeState.get(client) ?? 0) && !this.ownClientIds.has(client)) return true;
+    }
+    return false;
+  }
+
+  private onSaved(vector: Uint8Array): void {
+    const ctx = { tabId: TAB_ID, connectionOpenedAt: this.connectionOpenedAt };
+    // Queued behind the writes so a change is recorded before the saved vector that covers it is applied.
+    this.enqueue(async () => {
+      await applySavedVector(this.db, this.projectId, vector, ctx);
+      if ((await countUpdates(this.db, this.projectId)) > COMPACT_THRESHOLD) await compactUpdates(this.db, this.projectId);
+    });
+  }
+
+  private enqueue(task: () => Promise<unknown>): void {
+    this.writeChain = this.writeChain.then(task).catch((error: unknown) => console.warn('fieldboard: local write failed', error));
+  }
+
+  /** Resolves once every queued IndexedDB write has finished (tests, sign-out). */
+  flush(): Promise<unknown> {
+    return this.writeChain;
+  }
+
+  private setConnection(connection: Connection): void {
+    if (this.connection === connection) return;
+    this.connection = connection;
+    this.changed();
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    // Re-evaluate after the grace period: "syncing" turns into "not saved yet" if no saved message came.
+    this.statusTimer = setTimeout(() => this.changed(), 4100);
+    this.changed();
+  }
+
+  setOpenTask(taskId: string | null): void {
+    this.awareness.setLocalStateField('openTaskId', taskId);
+  }
+
+  status(): SyncStatus {
+    const state = computeSyncState({ connection: this.connection, unsavedCount: this.unsavedCount, lastActivityAt: this.lastActivityAt, now: Date.now() });
+    return { state, unsavedCount: this.unsavedCount, lastSavedAt: this.lastSavedAt };
+  }
+
+  private buildView(): ProjectSessionView {
+    return {
+      projectId: this.projectId,
+      userId: this.userId,
+      doc: this.doc,
+      awareness: this.awareness,
+      undoManager: this.undoManager,
+      origin: this.origin,
+      role: this.role,
+      canWrite: can(this.role, 'board.write') && !this.noAccess,
+      ready: this.ready,
+      noAccess: this.noAccess,
+      status: this.status(),
+      setOpenTask: (taskId) => this.setOpenTask(taskId),
+    };
+  }
+
+  private changed(): void {
+    const next = this.buildView();
+    const prev = this.view;
+    const same =
+      prev.ready === next.ready && prev.role === next.role && prev.noAccess === next.noAccess &&
+      prev.status.state === next.status.state && prev.status.unsavedCount === next.status.unsavedCount &&
+      prev.status.lastSavedAt === next.status.lastSavedAt;
+    if (same) return;
+    this.view = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  getView = (): ProjectSessionView => this.view;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    for (const cleanup of this.cleanups) cleanup();
+    this.doc.off('update', this.onUpdate);
+    this.provider?.destroy();
+    this.awareness.destroy();
+    this.undoManager.destroy();
+    this.listeners.clear();
+  }
+}
