@@ -1,0 +1,109 @@
+// CPU and memory of a process from /proc (Linux only): utime+stime from /proc/<pid>/stat, VmRSS from
+// /proc/<pid>/status. Sampling /proc costs microseconds, so a 200 ms sampler does not disturb the load.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU seconds (user + system) the process has used so far, or NaN when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident set size in bytes, or NaN when the process is gone. */
+export function rssBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export interface UsageWindow {
+  /** Mean CPU use over the window, in cores (1.0 = one core fully busy). */
+  cpu: number;
+  /** Peak CPU over any sampling interval, in cores. */
+  cpuPeak: number;
+  rssMaxBytes: number;
+  rssEndBytes: number;
+}
+
+/** Samples one process's CPU and RSS between start() and stop(). */
+export class UsageSampler {
+  private timer: NodeJS.Timeout | undefined;
+  private startCpu = 0;
+  private startAt = 0;
+  private lastCpu = 0;
+  private lastAt = 0;
+  private peak = 0;
+  private rssMax = 0;
+
+  constructor(
+    readonly pid: number,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    this.startCpu = this.lastCpu = cpuSeconds(this.pid);
+    this.startAt = this.lastAt = performance.now();
+    this.peak = 0;
+    this.rssMax = rssBytes(this.pid);
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const now = performance.now();
+    const cpu = cpuSeconds(this.pid);
+    const dt = (now - this.lastAt) / 1000;
+    if (dt > 0 && Number.isFinite(cpu)) this.peak = Math.max(this.peak, (cpu - this.lastCpu) / dt);
+    this.lastCpu = cpu;
+    this.lastAt = now;
+    const rss = rssBytes(this.pid);
+    if (rss > this.rssMax) this.rssMax = rss;
+  }
+
+  stop(): UsageWindow {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    const seconds = (this.lastAt - this.startAt) / 1000;
+    return {
+      cpu: seconds > 0 ? (this.lastCpu - this.startCpu) / seconds : Number.NaN,
+      cpuPeak: this.peak,
+      rssMaxBytes: this.rssMax,
+      rssEndBytes: rssBytes(this.pid),
+    };
+  }
+}
+
+/** A load generator above this share of its core measures itself, not the server. */
+export const SATURATION_THRESHOLD = 0.9;
+
+/** Pins a process (all its threads) to one CPU core with taskset; false when taskset is unavailable. */
+export function pinToCore(pid: number, core: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

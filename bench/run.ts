@@ -1,0 +1,115 @@
+// `npm run bench [-- --quick] [--only=1,3] [--servers=ours,hocuspocus] [--runs=N] [--profile]`
+// Runs each scenario N times against each server, a fresh server process per run (pinned to core 0, this
+// load generator pinned to core 1), interleaving servers so drift on the machine hits all of them alike.
+// Writes bench/results/<date>.json and .md (quick mode: <date>-quick.*, a smoke of the harness only).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg, setPriority } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pinToCore } from './lib/proc.ts';
+import { buildReport, renderMarkdown, type ScenarioOutcome } from './lib/report.ts';
+import { scenarios } from './scenarios/index.ts';
+import { BENCH_NICE } from './servers/child-process.ts';
+import { launchServer, probeOurs } from './servers/launch.ts';
+import type { ServerName } from './servers/types.ts';
+
+const SERVER_CORE = 0;
+const DRIVER_CORE = 1;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    runs: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results' },
+  },
+});
+
+const log = (message: string) => console.log(message);
+const quick = values.quick ?? false;
+const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+const serverFilter = values.servers ? new Set(values.servers.split(',') as ServerName[]) : undefined;
+const startedAt = new Date();
+
+const pinned = pinToCore(process.pid, DRIVER_CORE);
+if (!pinned) log('warning: taskset failed; the load generator is not pinned (results are less fair)');
+let reniced = true;
+try {
+  setPriority(BENCH_NICE);
+} catch {
+  reniced = false;
+  log(`note: could not raise priority to nice ${BENCH_NICE}; other processes on this machine may disturb timings`);
+}
+
+const profileDir = values.profile ? join(values.out!, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+const oursProblem = !serverFilter || serverFilter.has('ours') ? await probeOurs(SERVER_CORE) : undefined;
+if (oursProblem) log(`ours is not measured in this run: ${oursProblem}`);
+
+const outcomes: ScenarioOutcome[] = [];
+for (const scenario of scenarios) {
+  if (only && !only.has(scenario.id)) continue;
+  const servers = scenario.servers.filter((s) => !serverFilter || serverFilter.has(s));
+  const runs = values.runs ? Number(values.runs) : scenario.runs(quick);
+  const outcome: ScenarioOutcome = { id: scenario.id, title: scenario.title, servers: {} };
+  for (const s of servers) outcome.servers[s] = { runs: [], errors: [] };
+  log(`scenario ${scenario.id}: ${scenario.title} (${runs} run${runs > 1 ? 's' : ''})`);
+  for (let run = 0; run < runs; run++) {
+    // Rotate the order each run so no server always goes first (warm page cache, PostgreSQL state, ...).
+    const ordered = servers.map((_, i) => servers[(i + run) % servers.length]!);
+    for (const name of ordered) {
+      const slot = outcome.servers[name]!;
+      if (name === 'ours' && oursProblem) {
+        if (run === 0) slot.errors.push(`not measured: ${oursProblem}`);
+        continue;
+      }
+      const t0 = performance.now();
+      let server;
+      try {
+        server = await launchServer(name, {
+          core: SERVER_CORE,
+          ...(profileDir && name === 'ours' ? { cpuProfileDir: join(profileDir, `s${scenario.id}-run${run + 1}`) } : {}),
+        });
+        const loadBefore = loadavg()[0]!;
+        const record = await scenario.runOnce(server, { quick, log });
+        record.notes.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
+        slot.runs.push(record);
+        const shown = Object.entries(record.metrics).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(2) : v}`).join(' ');
+        log(`  ${name} run ${run + 1}: ${shown}${record.saturated ? ' [SATURATED]' : ''} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        slot.errors.push(message);
+        log(`  ${name} run ${run + 1}: ERROR ${message}`);
+      } finally {
+        await server?.stop().catch((error: unknown) => log(`  ${name}: stop failed: ${String(error)}`));
+      }
+    }
+  }
+  outcomes.push(outcome);
+}
+
+const report = buildReport(outcomes, { startedAt, quick, pinned, reniced });
+mkdirSync(values.out!, { recursive: true });
+const stamp = startedAt.toISOString().slice(0, 16).replace(/[T:]/g, '-') + (quick ? '-quick' : '');
+const base = join(values.out!, stamp);
+writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+const md = renderMarkdown(report);
+writeFileSync(`${base}.md`, md);
+log('\n' + md);
+log(`wrote ${base}.json and ${base}.md`);
+
+// The harness worked if every selected server produced at least one run in every scenario (or, for ours,
+// was reported as not measured). Timings never fail the process: CI runs this as a smoke.
+const broken = outcomes.flatMap((o) =>
+  Object.entries(o.servers)
+    .filter(([name, d]) => d.runs.length === 0 && !(name === 'ours' && oursProblem))
+    .map(([name]) => `scenario ${o.id} / ${name}`),
+);
+if (broken.length) {
+  console.error(`harness produced no result for: ${broken.join(', ')}`);
+  process.exit(1);
+}
+process.exit(0);

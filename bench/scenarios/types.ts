@@ -1,0 +1,28 @@
+// A scenario measures one server per call of runOnce, on a fresh server process the harness launched.
+import type { BenchServer, ServerName } from '../servers/types.ts';
+
+export interface RunRecord {
+  /** Named numbers; the report prints each as median [min-max] over the runs. */
+  metrics: Record<string, number>;
+  /** The load generator's core was above the saturation threshold: the numbers measure the driver. */
+  saturated: boolean;
+  notes: string[];
+}
+
+export interface ScenarioContext {
+  quick: boolean;
+  log: (message: string) => void;
+}
+
+export interface Scenario {
+  id: number;
+  title: string;
+  /** Servers this scenario applies to (scenario 5+ are about ours). */
+  servers: ServerName[];
+  runs: (quick: boolean) => number;
+  runOnce(server: BenchServer, ctx: ScenarioContext): Promise<RunRecord>;
+  /** Per-scenario launch environment (e.g. a shorter unload delay is NOT used: servers run as shipped). */
+  launchEnv?: Partial<Record<ServerName, Record<string, string>>>;
+}
+
+export const ALL_SERVERS: ServerName[] = ['ours', 'y-websocket-server', 'hocuspocus'];

@@ -1,0 +1,42 @@
+// What a scenario sees of a server under test: documents to use, a way to connect a client with that
+// server's own client library, the server's pid for /proc sampling, and a clean stop.
+import type * as Y from 'yjs';
+
+export type ServerName = 'ours' | 'y-websocket-server' | 'hocuspocus';
+
+export interface DocHandle {
+  /** Room name (peers) or project id (ours). */
+  name: string;
+  /** Ours only: one access token per client slot of this document. */
+  tokens?: string[];
+}
+
+export interface BenchClient {
+  readonly doc: Y.Doc;
+  /** Resolves on the first full sync with the server. */
+  readonly synced: Promise<void>;
+  /** Ours only (fieldboard.v1): called with each persisted state vector the server acknowledges. */
+  onSaved?: (listener: (stateVector: Map<number, number>) => void) => void;
+  destroy(): void;
+}
+
+export interface BenchServer {
+  readonly name: ServerName;
+  readonly pid: number;
+  readonly port: number;
+  /** Creates `count` documents, each usable by `clientsPerDoc` clients at once. */
+  createDocs(count: number, clientsPerDoc: number): Promise<DocHandle[]>;
+  /** Connects client slot `slot` of `doc` with this server's client library. */
+  connect(doc: DocHandle, slot: number, ydoc: Y.Doc): BenchClient;
+  /** Stops the process (SIGTERM, then SIGKILL after a grace period) and drops what it created. */
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** CPU core to pin the server to (taskset). */
+  core: number;
+  /** Write a V8 CPU profile of the server into this directory (ours only; needs a graceful exit). */
+  cpuProfileDir?: string;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+}
