@@ -1,0 +1,106 @@
+// Routes and the app shell: header (navigation, sync status, account), an auth guard, and the screens.
+import { useEffect } from 'react';
+import { useSession } from './auth/session.ts';
+import { LoginScreen } from './auth/login-screen.tsx';
+import { RegisterScreen } from './auth/register-screen.tsx';
+import { AppHeader } from './components/app-header.tsx';
+import { navigate, paths, useLocation, useRoute, type Route } from './router.ts';
+import { ProjectListScreen } from './projects/project-list-screen.tsx';
+import { ProjectSettingsScreen } from './projects/project-settings-screen.tsx';
+import { MembersScreen } from './projects/members-screen.tsx';
+import { BoardScreen } from './board/board-screen.tsx';
+import { DeletedScreen } from './board/deleted-screen.tsx';
+import { MyTasksScreen } from './board/my-tasks-screen.tsx';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/projects.css';
+import './styles/board.css';
+import './styles/task.css';
+
+export function App() {
+  const status = useSession((s) => s.status);
+  const route = useRoute();
+  const location = useLocation();
+  const isAuthRoute = route.name === 'login' || route.name === 'register';
+
+  useEffect(() => {
+    if (status === 'anonymous' && !isAuthRoute) navigate(paths.login(location), { replace: true });
+    if (status === 'authenticated' && isAuthRoute) navigate(paths.projects(), { replace: true });
+  }, [status, isAuthRoute, location]);
+
+  useEffect(() => {
+    document.title = titleFor(route);
+  }, [route]);
+
+  if (status === 'loading') {
+    return (
+      <div className="app">
+        <p className="empty" role="status">
+          Loading Fieldboard…
+        </p>
+      </div>
+    );
+  }
+  if (isAuthRoute || status !== 'authenticated') {
+    return <div className="app">{route.name === 'register' ? <RegisterScreen /> : <LoginScreen />}</div>;
+  }
+  const projectId = 'projectId' in route ? route.projectId : undefined;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader route={route} projectId={projectId} />
+      <div className="app-main">
+        <Screen route={route} />
+      </div>
+    </div>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'projects':
+      return <ProjectListScreen />;
+    case 'my-tasks':
+      return <MyTasksScreen />;
+    case 'board':
+      return <BoardScreen projectId={route.projectId} openTaskId={null} />;
+    case 'task':
+      return <BoardScreen projectId={route.projectId} openTaskId={route.taskId} />;
+    case 'members':
+      return <MembersScreen projectId={route.projectId} />;
+    case 'settings':
+      return <ProjectSettingsScreen projectId={route.projectId} />;
+    case 'deleted':
+      return <DeletedScreen projectId={route.projectId} />;
+    case 'login':
+    case 'register':
+      return null;
+    case 'not-found':
+      return (
+        <main className="page" id="main">
+          <h1>Page not found</h1>
+          <p>
+            There is nothing at <code>{route.path}</code>. <a href="/">Go to your projects</a>.
+          </p>
+        </main>
+      );
+  }
+}
+
+function titleFor(route: Route): string {
+  const names: Record<Route['name'], string> = {
+    login: 'Sign in',
+    register: 'Create account',
+    projects: 'Projects',
+    'my-tasks': 'My tasks',
+    board: 'Board',
+    task: 'Task',
+    members: 'Members',
+    settings: 'Project settings',
+    deleted: 'Recently deleted',
+    'not-found': 'Not found',
+  };
+  return `${names[route.name]} · Fieldboard`;
+}
