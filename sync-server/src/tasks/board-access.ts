@@ -1,0 +1,85 @@
+// What every board route (tasks, comments, tags, attachments, activity) shares: who may touch which
+// project, and writing to a project's document through the sync server's DocWriter.
+import type * as Y from 'yjs';
+import { createMiddleware } from 'hono/factory';
+import type { Action, Role } from '../../../shared/roles.ts';
+import { DocModelError } from '../../../shared/doc-model.ts';
+import { isUuid } from '../auth/authenticate.ts';
+import { requireAuth } from '../auth/middleware.ts';
+import type { Sql } from '../db/database.ts';
+import { ApiError } from '../http/api-error.ts';
+import type { AppDeps, AppEnv } from '../http/context.ts';
+import { idempotency } from '../http/idempotency.ts';
+import { requireProjectRole } from '../projects/membership.ts';
+
+/** The sync server's write path: one Y transaction on the room's document as `userId`, resolved after commit. */
+export interface DocWriter {
+  transact<T>(projectId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+export function docWriter(deps: AppDeps): DocWriter {
+  const writer = (deps as AppDeps & { docs?: DocWriter }).docs;
+  if (!writer) throw new Error('AppDeps.docs (the sync server DocWriter) is missing: board writes need it');
+  return writer;
+}
+
+/**
+ * Runs `fn` on the project's document as the caller and maps the document model's refusals to REST errors.
+ * The doc-model writers validate everything before changing anything, so a refusal leaves the document as it was.
+ */
+export async function writeDoc<T>(
+  deps: AppDeps,
+  projectId: string,
+  userId: string,
+  fn: (doc: Y.Doc) => T,
+  /** When the route already checked its own entity, a missing one named in the body (a neighbour, a parent) is bad input. */
+  opts: { missingIs?: 'NOT_FOUND' | 'VALIDATION_ERROR' } = {},
+): Promise<T> {
+  try {
+    return await docWriter(deps).transact(projectId, userId, fn);
+  } catch (error) {
+    if (error instanceof DocModelError) {
+      if (error.code === 'NOT_FOUND') throw new ApiError(opts.missingIs ?? 'NOT_FOUND', capitalize(error.message));
+      throw new ApiError('VALIDATION_ERROR', capitalize(error.message));
+    }
+    throw error;
+  }
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Auth for board routes. Skips the lookup when a router mounted on a parent path already authenticated. */
+export function boardAuth(deps: AppDeps) {
+  const auth = requireAuth(deps);
+  return createMiddleware<AppEnv>(async (c, next) => (c.var.user ? next() : auth(c, next)));
+}
+
+/** Auth, then Idempotency-Key handling, for POST routes that create something. */
+export function boardCreate(deps: AppDeps) {
+  return [boardAuth(deps), idempotency(deps)];
+}
+
+/**
+ * The project of a board entity (task, comment, tag, attachment), checked against the caller's role.
+ * Unknown ids, malformed ids and projects the caller is not a member of all answer the same 404.
+ */
+export async function requireEntityAccess(
+  sql: Sql,
+  table: 'tasks' | 'comments' | 'tags' | 'attachments',
+  id: string,
+  userId: string,
+  action: Action,
+  what: string,
+): Promise<{ projectId: string; role: Role }> {
+  if (!isUuid(id)) throw new ApiError('NOT_FOUND', `${what} not found`);
+  const rows = await sql<{ project_id: string }[]>`SELECT project_id FROM ${sql(table)} WHERE id = ${id}`;
+  const projectId = rows[0]?.project_id;
+  if (!projectId) throw new ApiError('NOT_FOUND', `${what} not found`);
+  try {
+    return { projectId, role: await requireProjectRole(sql, projectId, userId, action) };
+  } catch (error) {
+    // Not a member: the entity does not exist for this caller, whatever the project's name would say.
+    if (error instanceof ApiError && error.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', `${what} not found`);
+    throw error;
+  }
+}
