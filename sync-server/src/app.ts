@@ -13,6 +13,11 @@ import type { AppDeps } from './http/context.ts';
 import { newRouter } from './http/router.ts';
 import { mountClient } from './http/static.ts';
 import { projectRoutes } from './projects/routes.ts';
+import { activityRoutes } from './activity/activity-routes.ts';
+import { attachmentRoutes } from './attachments/attachment-routes.ts';
+import { commentRoutes } from './comments/comment-routes.ts';
+import { tagRoutes } from './tags/tag-routes.ts';
+import { taskRoutes } from './tasks/task-routes.ts';
 
 /** JSON bodies larger than this are refused with 413 (uploads have their own streaming limit). */
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -77,6 +82,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/users', userRoutes(deps));
   app.route('/api/projects', projectRoutes(deps));
+  app.route('/api', taskRoutes(deps));
+  app.route('/api', commentRoutes(deps));
+  app.route('/api', tagRoutes(deps));
+  app.route('/api', attachmentRoutes(deps));
+  app.route('/api', activityRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
