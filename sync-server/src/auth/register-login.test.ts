@@ -36,6 +36,8 @@ describe('POST /api/auth/register', () => {
     const second = await register({ email: 'second@example.com', password: PASSWORD, full_name: 'Bo' });
     expect(second.status).toBe(201);
     expect(second.json.data.user.is_instance_admin).toBe(false);
+    const [count] = await t.sql<{ admins: number }[]>`SELECT count(*)::int AS admins FROM users WHERE is_instance_admin`;
+    expect(count!.admins).toBe(1);
 
     const me = await t.call('GET', '/api/auth/me', { token: access_token });
     expect(me.status).toBe(200);
