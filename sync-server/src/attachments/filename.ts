@@ -11,6 +11,7 @@ export function sanitizeFilename(raw: string | undefined | null): string {
   name = name
     // Control characters (CR/LF would split headers), bidi overrides ("gpj.exe" shown as "exe.jpg") and
     // characters Windows refuses in file names.
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()
