@@ -181,7 +181,9 @@ function mark(touched: Touched, root: keyof typeof MAP, id: string, fields: Set<
   switch (root) {
     case 'tasks': {
       const tagsOnly = fields !== null && [...fields].every((f) => f === 'tag_ids');
-      const tagsToo = fields === null || fields.has('tag_ids');
+      // A task's links exist only while its row does, and the row's existence hangs on its status (an
+      // update whose overwrite of `status` arrives before the new value leaves none, for a while).
+      const tagsToo = fields === null || fields.has('tag_ids') || fields.has('status');
       if (!tagsOnly) touched.tasks.add(id);
       if (tagsToo) touched.taskTags.add(id);
       return;
