@@ -12,6 +12,7 @@ import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { PgDocStore } from './persistence/pg-doc-store.ts';
 import { createDocWriter } from './rooms/doc-writer.ts';
+import { createRoomEffects } from './rooms/room-effects.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { loadSyncOptions } from './sync/sync-options.ts';
 import { attachSyncServer } from './sync/sync-server.ts';
@@ -42,6 +43,7 @@ const rooms = new RoomRegistry({
   metrics,
   idleUnloadMs: syncOptions.roomIdleMs,
   compactThreshold: syncOptions.compactThreshold,
+  effects: createRoomEffects,
 });
 const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(rooms), metrics };
 const app = createApp(deps);

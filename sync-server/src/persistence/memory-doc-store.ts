@@ -51,6 +51,7 @@ export class MemoryDocStore implements DocStore {
   async compact(projectId: string, snapshot: Snapshot): Promise<void> {
     await Promise.resolve();
     const e = this.entry(projectId);
+    if (e.snapshot && compareIds(e.snapshot.lastUpdateId, snapshot.lastUpdateId) > 0) return;
     e.snapshot = { ...snapshot, state: snapshot.state.slice() };
     e.updates = e.updates.filter((u) => compareIds(u.id, snapshot.lastUpdateId) > 0);
   }

@@ -9,6 +9,7 @@ import { CloseCode, MessageType } from '../../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
+import type { ProjectionRows } from '../../../shared/projection.ts';
 import type { ActivityEntry, ProjectionChanges } from '../persistence/effects.ts';
 import { checkStateVector, checkUpdateV1, parseAwarenessUpdate } from '../yjs-guard/update-check.ts';
 import { awarenessFrame, permissionDeniedFrame, savedFrame, SyncStep, syncFrame } from './messages.ts';
@@ -21,7 +22,7 @@ import { carriesNews } from './update-news.ts';
 /** Projections and activity for each transaction (see room-effects.ts); optional so rooms run without. */
 export interface RoomEffects {
   onTransaction(tr: Y.Transaction, userId: string | null): { changes?: ProjectionChanges; activity?: ActivityEntry[] };
-  fullProjection(): ProjectionChanges;
+  fullProjection(): ProjectionRows;
 }
 
 export interface RoomOptions {

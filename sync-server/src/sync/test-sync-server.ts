@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import { PgDocStore } from '../persistence/pg-doc-store.ts';
 import { createDocWriter } from '../rooms/doc-writer.ts';
+import { createRoomEffects } from '../rooms/room-effects.ts';
 import type { RoomOptions } from '../rooms/room.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
@@ -56,7 +57,7 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
   const metrics = createMetrics();
   const store = opts.store?.(db) ?? new PgDocStore(db.sql, logger);
   const syncOptions = { ...DEFAULT_SYNC_OPTIONS, roomIdleMs: 60_000, ...opts.sync };
-  const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: syncOptions.roomIdleMs, compactThreshold: syncOptions.compactThreshold, retryBaseMs: 20, ...opts.room });
+  const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: syncOptions.roomIdleMs, compactThreshold: syncOptions.compactThreshold, retryBaseMs: 20, effects: createRoomEffects, ...opts.room });
   const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(registry), metrics };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve) => {

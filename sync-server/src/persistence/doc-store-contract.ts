@@ -1,0 +1,69 @@
+// One contract for every DocStore implementation (run by memory-doc-store.test.ts and pg-doc-store.test.ts).
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DocStore } from './doc-store.ts';
+
+export interface ContractContext {
+  store: () => DocStore;
+  /** A fresh project id the store may write to (the PostgreSQL store needs a projects row). */
+  newProject: () => Promise<string>;
+}
+
+function updateWith(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+export function docStoreContract(name: string, ctx: ContractContext): void {
+  describe(`DocStore contract: ${name}`, () => {
+    it('loads an unknown document as empty (no snapshot, no rows)', async () => {
+      const loaded = await ctx.store().load(await ctx.newProject());
+      expect(loaded).toEqual({ snapshot: null, updates: [] });
+    });
+
+    it('appends a batch in one call and loads the rows back in order with increasing ids', async () => {
+      const p = await ctx.newProject();
+      const a = updateWith('a');
+      const b = updateWith('b');
+      const c = updateWith('c');
+      const first = await ctx.store().append({ projectId: p, updates: [{ update: a, userId: null }, { update: b, userId: null }] });
+      const second = await ctx.store().append({ projectId: p, updates: [{ update: c, userId: null }] });
+      expect(BigInt(second.lastId)).toBeGreaterThan(BigInt(first.lastId));
+      const loaded = await ctx.store().load(p);
+      expect(loaded.updates.map((u) => u.update)).toEqual([a, b, c]);
+      const ids = loaded.updates.map((u) => BigInt(u.id));
+      expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids);
+      expect(loaded.updates[2]!.id).toBe(second.lastId);
+    });
+
+    it('compaction stores the snapshot and drops exactly the rows it covers', async () => {
+      const p = await ctx.newProject();
+      const { lastId } = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('x'), userId: null }, { update: updateWith('y'), userId: null }] });
+      const later = updateWith('z');
+      await ctx.store().append({ projectId: p, updates: [{ update: later, userId: null }] });
+      const state = updateWith('snapshot');
+      await ctx.store().compact(p, { state, stateVector: new Uint8Array([0]), lastUpdateId: lastId, updateCount: 2 });
+      const loaded = await ctx.store().load(p);
+      expect(loaded.snapshot).toEqual({ state, lastUpdateId: lastId });
+      expect(loaded.updates.map((u) => u.update)).toEqual([later]);
+    });
+
+    it('never replaces a snapshot with an older one', async () => {
+      const p = await ctx.newProject();
+      const first = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('1'), userId: null }] });
+      const second = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('2'), userId: null }] });
+      const newer = updateWith('newer');
+      await ctx.store().compact(p, { state: newer, stateVector: new Uint8Array([0]), lastUpdateId: second.lastId, updateCount: 2 });
+      await ctx.store().compact(p, { state: updateWith('older'), stateVector: new Uint8Array([0]), lastUpdateId: first.lastId, updateCount: 1 });
+      expect((await ctx.store().load(p)).snapshot?.state).toEqual(newer);
+    });
+
+    it('keeps projects apart', async () => {
+      const p = await ctx.newProject();
+      const q = await ctx.newProject();
+      await ctx.store().append({ projectId: p, updates: [{ update: updateWith('p'), userId: null }] });
+      expect((await ctx.store().load(q)).updates).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,191 @@
+// Rooms without a network: in-memory sockets and the in-memory DocStore (with injected faults).
+import { randomUUID } from 'node:crypto';
+import * as decoding from 'lib0/decoding';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MessageType, SUBPROTOCOL_FIELDBOARD, SUBPROTOCOL_YJS } from '../../../shared/protocol.ts';
+import { createMetrics } from '../metrics.ts';
+import { MemoryDocStore } from '../persistence/memory-doc-store.ts';
+import { POISON_687 } from '../yjs-guard/poison.ts';
+import { createDocWriter } from './doc-writer.ts';
+import { SyncStep, syncFrame } from './messages.ts';
+import { RoomRegistry } from './room-registry.ts';
+import type { Room } from './room.ts';
+
+const logger = pino({ level: 'silent' });
+
+class FakeSocket {
+  sent: Uint8Array[] = [];
+  readyState = 1;
+  closedWith: number | null = null;
+  send(d: Uint8Array) {
+    this.sent.push(d);
+  }
+  close(code: number) {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+  ofType(type: number): Uint8Array[] {
+    return this.sent.filter((f) => decoding.readVarUint(decoding.createDecoder(f)) === type);
+  }
+  savedVectors(): Map<number, number>[] {
+    return this.ofType(MessageType.Saved).map((f) => {
+      const d = decoding.createDecoder(f);
+      decoding.readVarUint(d);
+      return Y.decodeStateVector(decoding.readVarUint8Array(d));
+    });
+  }
+}
+
+function setup(opts: { idleUnloadMs?: number; compactThreshold?: number } = {}) {
+  const store = new MemoryDocStore();
+  const metrics = createMetrics();
+  const registry = new RoomRegistry({ store, logger, metrics, retryBaseMs: 10, retryMaxMs: 40, ...opts });
+  return { store, metrics, registry };
+}
+
+function join(room: Room, userId = randomUUID(), protocol = SUBPROTOCOL_FIELDBOARD) {
+  const socket = new FakeSocket();
+  const conn = room.join(socket, { userId, sessionId: null, role: 'MEMBER', protocol });
+  return { socket, conn };
+}
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await tick();
+  }
+}
+
+describe('room persistence', () => {
+  it('relays before the commit and writes updates arriving together in one group commit', async () => {
+    const { store, registry } = setup();
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const a = join(room);
+    const b = join(room, randomUUID(), SUBPROTOCOL_YJS);
+    const client = new Y.Doc();
+    client.on('update', (u: Uint8Array) => room.receive(a.conn, syncFrame(SyncStep.Update, u)));
+    for (let i = 0; i < 20; i++) client.getArray('a').push([i]);
+    // Relayed synchronously, before any write finished.
+    expect(b.socket.ofType(MessageType.Sync).length).toBeGreaterThanOrEqual(20);
+    expect(store.appendCalls).toBe(0);
+    await room.queue.whenIdle();
+    expect(store.appendCalls).toBe(1);
+    expect(store.rowCount(p)).toBe(20);
+    const saved = a.socket.savedVectors();
+    expect(saved.at(-1)!.get(client.clientID)).toBe(20);
+    expect(b.socket.ofType(MessageType.Saved)).toEqual([]);
+  });
+
+  it('keeps a failed write in memory, retries, and never acknowledges unwritten data', async () => {
+    const { store, registry, metrics } = setup();
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const a = join(room);
+    let failing = true;
+    store.faults.append = () => (failing ? new Error('database down') : undefined);
+    const client = new Y.Doc();
+    client.getText('t').insert(0, 'precious');
+    room.receive(a.conn, syncFrame(SyncStep.Update, Y.encodeStateAsUpdate(client)));
+    await until(() => store.appendCalls >= 3);
+    expect(a.socket.savedVectors().some((sv) => (sv.get(client.clientID) ?? 0) > 0)).toBe(false);
+    expect(room.doc.getText('t').toString()).toBe('precious');
+    expect((await metrics.registry.getSingleMetric('fieldboard_sync_persist_failures_total')!.get()).values[0]!.value).toBeGreaterThanOrEqual(2);
+    failing = false;
+    await until(() => a.socket.savedVectors().some((sv) => sv.get(client.clientID) === 8));
+    expect(store.rowCount(p)).toBe(1);
+  });
+
+  it('refuses to load when storage fails, and loads the stored state on the next attempt', async () => {
+    const { store, registry } = setup();
+    const p = randomUUID();
+    const seed = new Y.Doc();
+    seed.getText('t').insert(0, 'stored');
+    await store.append({ projectId: p, updates: [{ update: Y.encodeStateAsUpdate(seed), userId: null }] });
+    store.faults.load = () => new Error('connection reset');
+    await expect(registry.acquire(p)).rejects.toThrow('connection reset');
+    expect(registry.get(p)).toBeUndefined();
+    store.faults.load = undefined;
+    const room = await registry.acquire(p);
+    expect(room.doc.getText('t').toString()).toBe('stored');
+  });
+
+  it('quarantines a poison row in the log instead of hanging the load', async () => {
+    const { store, registry, metrics } = setup();
+    const p = randomUUID();
+    const good = new Y.Doc();
+    good.getText('t').insert(0, 'kept');
+    store.injectRow(p, POISON_687);
+    await store.append({ projectId: p, updates: [{ update: Y.encodeStateAsUpdate(good), userId: null }] });
+    const t0 = performance.now();
+    const room = await registry.acquire(p);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(room.doc.getText('t').toString()).toBe('kept');
+    expect((await metrics.registry.getSingleMetric('fieldboard_sync_quarantined_updates_total')!.get()).values[0]!.value).toBe(1);
+  });
+
+  it('unloads an idle room after compacting, and reloads it identically', async () => {
+    const { store, registry } = setup({ idleUnloadMs: 20 });
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const a = join(room);
+    const client = new Y.Doc();
+    client.on('update', (u: Uint8Array) => room.receive(a.conn, syncFrame(SyncStep.Update, u)));
+    client.getMap('m').set('k', 'v');
+    client.getText('t').insert(0, 'hello');
+    client.getText('t').delete(0, 2);
+    const before = { json: room.doc.toJSON(), sv: Y.encodeStateVector(room.doc) };
+    room.leave(a.conn);
+    registry.release(room);
+    await until(() => registry.get(p) === undefined);
+    expect(room.destroyed).toBe(true);
+    expect(store.rowCount(p)).toBe(0);
+    const again = await registry.acquire(p);
+    expect(again).not.toBe(room);
+    expect(again.doc.toJSON()).toEqual(before.json);
+    expect(Y.encodeStateVector(again.doc)).toEqual(before.sv);
+  });
+
+  it('compacts past the threshold and the document stays identical', async () => {
+    const { store, registry, metrics } = setup({ compactThreshold: 5 });
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const a = join(room);
+    const client = new Y.Doc();
+    client.on('update', (u: Uint8Array) => room.receive(a.conn, syncFrame(SyncStep.Update, u)));
+    for (let i = 0; i < 12; i++) {
+      client.getText('t').insert(i, String(i % 10));
+      await tick(2);
+    }
+    await room.queue.whenIdle();
+    await until(() => store.rowCount(p) < 5);
+    expect((await metrics.registry.getSingleMetric('fieldboard_sync_compactions_total')!.get()).values[0]!.value).toBeGreaterThanOrEqual(1);
+    const reloaded = await new RoomRegistry({ store, logger }).acquire(p);
+    expect(reloaded.doc.getText('t').toString()).toBe(client.getText('t').toString());
+    expect(Y.encodeStateVector(reloaded.doc)).toEqual(Y.encodeStateVector(client));
+  });
+
+  it('DocWriter runs one transaction as a user, relays it and resolves after the commit', async () => {
+    const { store, registry } = setup();
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const peer = join(room);
+    const writer = createDocWriter(registry);
+    const userId = randomUUID();
+    const result = await writer.transact(p, userId, (doc) => {
+      doc.getMap('m').set('by', 'server');
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(store.rowCount(p)).toBe(1);
+    expect(peer.socket.ofType(MessageType.Sync).length).toBeGreaterThan(1);
+    // A transaction that changes nothing resolves without a write.
+    await writer.transact(p, userId, () => undefined);
+    expect(store.rowCount(p)).toBe(1);
+  });
+});
