@@ -67,7 +67,7 @@ export const TaskSchema = z.object({
   updated_at: IsoDateTime,
   completed_at: IsoDateTime.nullable(),
   deleted_at: IsoDateTime.nullable(),
-});
+}).meta({ id: 'Task' });
 export type TaskDto = z.infer<typeof TaskSchema>;
 
 export const TaskCreateSchema = z.strictObject({
@@ -186,7 +186,7 @@ export const CommentSchema: z.ZodType<CommentDto> = CommentBase.extend({
   get replies() {
     return z.array(CommentSchema).optional();
   },
-});
+}).meta({ id: 'Comment' });
 export const CommentCreateSchema = z.strictObject({
   content: z.string().trim().min(1, 'content must not be empty').max(COMMENT_MAX),
   parent_id: Uuid.nullable().optional(),
@@ -202,7 +202,7 @@ export const TagSchema = z.object({
   color: z.string().nullable(),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
-});
+}).meta({ id: 'Tag' });
 export type TagDto = z.infer<typeof TagSchema>;
 const TagName = z.string().trim().min(1, 'name must not be empty').max(TAG_NAME_MAX);
 export const TagCreateSchema = z.strictObject({ id: Uuid.optional(), name: TagName, color: Color.optional() });
@@ -223,7 +223,7 @@ export const AttachmentSchema = z.object({
   deleted_at: IsoDateTime.nullable(),
   /** Where to download it (members only). */
   url: z.string(),
-});
+}).meta({ id: 'Attachment' });
 export type AttachmentDto = z.infer<typeof AttachmentSchema>;
 
 export const ActivitySchema = z.object({
@@ -238,7 +238,7 @@ export const ActivitySchema = z.object({
   /** field -> [old, new] */
   changes: z.record(z.string(), z.unknown()),
   created_at: IsoDateTime,
-});
+}).meta({ id: 'Activity' });
 export type ActivityDto = z.infer<typeof ActivitySchema>;
 
 export const ActivityQuerySchema = PageQuerySchema.extend({
