@@ -1,5 +1,6 @@
-// OpenAPI building blocks for the project routes: the response envelope, the error responses every
-// authenticated route can give, and path parameters. Path ids are plain strings on purpose: a non-UUID id must
+// OpenAPI building blocks: the response envelope, the error responses every authenticated route can give, and
+// path parameters. Born with the project routes; every other route module reuses them, so the document has one
+// ErrorEnvelope and one Pagination component. Keep the exports stable. Path ids are plain strings on purpose: a non-UUID id must
 // answer 404 like any unknown project, not 400, so nobody can tell ids apart by the error they get.
 import { z } from '@hono/zod-openapi';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/api.ts';
