@@ -5,9 +5,11 @@
 // (`new Array(numberOfStructs)` with a huge count, mergeUpdatesV2 / encodeStateVectorFromUpdateV2 looping).
 // We only speak V1 on the wire and in storage, so anything that is not a structurally valid V1 update is
 // refused here, in one linear pass whose every loop consumes at least one input byte. After this check the
-// V1 decoder cannot loop longer than the input, cannot throw half-way through an update (which would leave
-// a partially applied transaction: yjs integrates the structs before it reads the delete set), and cannot
-// be asked to allocate arrays larger than the input.
+// V1 decoder cannot loop longer than the input, cannot be asked to allocate arrays larger than the input,
+// and cannot hit a decoding error half-way (truncation, bad UTF-8, bad JSON, unknown type refs), which would
+// leave a partially applied transaction because yjs integrates the structs before it reads the delete set.
+// Yjs may still refuse a structurally sound but semantically odd update (a seeded fuzz test measures that it
+// does so quickly); callers catch that and close the connection.
 //
 // Also refused: ContentDoc (subdocuments; our document model never writes them and the server would
 // otherwise instantiate nested Y.Docs from client bytes) and nesting deeper than MAX_ANY_DEPTH.
