@@ -111,7 +111,8 @@ export function runFuzz(seed: number, opts: FuzzOptions = DEFAULT_FUZZ): FuzzRes
   return result;
 }
 
-function applyRandomOp(doc: Y.Doc, ctx: M.WriteContext, rng: Rng, op: Op, tag: string): boolean {
+/** One random operation through the doc-model API (exported for the projection test). */
+export function applyRandomOp(doc: Y.Doc, ctx: M.WriteContext, rng: Rng, op: Op, tag: string): boolean {
   const all = M.readTasks(doc, { includeDeleted: true }).tasks;
   const live = all.filter((t) => t.deleted_at === null);
   if (all.length === 0) return false;

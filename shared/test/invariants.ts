@@ -24,7 +24,8 @@ export function recordPositions(doc: Y.Doc, log: PositionLog): void {
     if (!tr.local) return;
     for (const [type, keys] of tr.changed) {
       if (type === tasks) for (const key of keys) if (key !== null) record(key);
-      if (type._item?.parent === tasks && keys.has('status') && type._item.parentSub !== null) record(type._item.parentSub);
+      const item = type._item;
+      if (item !== null && item.parent === tasks && keys.has('status') && item.parentSub !== null) record(item.parentSub);
     }
   });
 }
