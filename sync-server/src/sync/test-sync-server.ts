@@ -17,7 +17,7 @@ import type { AppDeps } from '../http/context.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import type { DocStore } from '../persistence/doc-store.ts';
 import { PgDocStore } from '../persistence/pg-doc-store.ts';
-import { createDocWriter } from '../rooms/doc-writer.ts';
+import { createDocWriter, type DocWriter } from '../rooms/doc-writer.ts';
 import { createRoomEffects } from '../rooms/room-effects.ts';
 import type { RoomOptions } from '../rooms/room.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
@@ -29,7 +29,7 @@ import { attachSyncServer, type SyncServer } from './sync-server.ts';
 export interface SyncHarness {
   db: TestDatabase;
   config: Config;
-  deps: AppDeps & { metrics: Metrics };
+  deps: AppDeps & { metrics: Metrics; docs: DocWriter };
   registry: RoomRegistry;
   store: DocStore;
   sync: SyncServer;
