@@ -109,8 +109,8 @@ describe('comments', () => {
     const key = randomUUID();
     const [a, b] = await Promise.all([comment(member.token, 'once', undefined, { 'idempotency-key': key }), comment(member.token, 'once', undefined, { 'idempotency-key': key })]);
     expect(a.json.data.id).toBe(b.json.data.id);
-    const [{ n }] = (await h.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM comments WHERE task_id = ${taskId} AND content = 'once'`) as [{ n: string }];
-    expect(Number(n)).toBe(1);
+    const [row] = await h.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM comments WHERE task_id = ${taskId} AND content = 'once'`;
+    expect(Number(row?.n)).toBe(1);
   });
 });
 
