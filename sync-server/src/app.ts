@@ -116,6 +116,10 @@ export function createApp(deps: AppDeps) {
       return c.json({ success: false, error: body }, error.status);
     }
     if (error instanceof HTTPException) {
+      // @hono/zod-openapi answers a body in an undeclared media type with 415; our closed set calls that bad input.
+      if (error.status === 415) {
+        return c.json({ success: false, error: { code: 'VALIDATION_ERROR', message: 'Unsupported media type: send the request body as application/json' } }, 400);
+      }
       const code = httpStatusToCode(error.status);
       return c.json({ success: false, error: { code, message: error.status === 400 ? error.message || 'Bad request' : error.message || code } }, ERROR_STATUS[code]);
     }

@@ -71,6 +71,14 @@ describe('POST /api/projects', () => {
     expect((await t.call('POST', '/api/projects', { token: alice.token, body: '{not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
   });
 
+  it('refuses a body that is not declared as JSON', async () => {
+    const res = await t.call('POST', '/api/projects', { token: alice.token, body: '{"name":"x"}', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('VALIDATION_ERROR');
+    const [{ n }] = await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM projects WHERE name = 'x'`;
+    expect(n).toBe(0);
+  });
+
   it('needs a bearer token', async () => {
     const res = await t.call('POST', '/api/projects', { body: { name: 'x' } });
     expect(res.status).toBe(401);
@@ -174,6 +182,13 @@ describe('PATCH and PUT /api/projects/:id', () => {
     });
     expect(res.status).toBe(200);
     expect(res.json.data).toMatchObject({ id: p.id, name: 'Renamed', created_by: alice.id });
+  });
+
+  it('treats an empty body as a no-op that keeps updated_at', async () => {
+    const p = await create(alice, { name: 'Untouched' });
+    const res = await t.call('PATCH', `/api/projects/${p.id}`, { token: alice.token, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toMatchObject({ name: 'Untouched', updated_at: p.updated_at });
   });
 
   it('checks the date order against the stored dates', async () => {
