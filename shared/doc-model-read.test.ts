@@ -135,6 +135,15 @@ describe('tolerant reads', () => {
 });
 
 describe('schema version', () => {
+  it('[DM13] the first write records schema_version even without initDoc, in the same transaction', () => {
+    const doc = new Y.Doc();
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    createTask(doc, { title: 'a' });
+    expect(doc.getMap('meta').get('schema_version')).toBe(SCHEMA_VERSION);
+    expect(transactions).toBe(1);
+  });
+
   it('[DM10] initDoc writes the version once; a newer document is readable but refuses writes', () => {
     const doc = new Y.Doc();
     initDoc(doc);

@@ -68,6 +68,8 @@ export function write<T>(doc: Y.Doc, ctx: WriteContext | undefined, fn: (w: Writ
   let result: T | undefined;
   doc.transact(() => {
     result = fn(w);
+    // A document first written by a writer that skipped initDoc still records its layout version.
+    if (schemaVersionOf(doc) === null) metaMap(doc).set('schema_version', SCHEMA_VERSION);
   }, c.origin ?? null);
   return result as T;
 }

@@ -10,8 +10,11 @@ import { isIsoTimestamp, isUuid } from './validate.ts';
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** The task (deleted ones included), or null when absent or unreadable. Accepts upper-case ids. */
 export function readTask(doc: Y.Doc, id: string): Task | null {
-  return parseTask(id, tasksMap(doc).get(id), []);
+  if (typeof id !== 'string') return null;
+  const key = id.toLowerCase();
+  return parseTask(key, tasksMap(doc).get(key), []);
 }
 
 /** Every readable task (deleted ones only on request), ordered by id. */
