@@ -29,6 +29,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/health/, /^\/ready/, /^\/metrics/],
         cleanupOutdatedCaches: true,
+        // The first install takes control of the open page at once, so even a reload of that very first
+        // visit works offline. Updates still wait for the user (registerType 'prompt': no skipWaiting).
+        clientsClaim: true,
       },
     }),
   ],

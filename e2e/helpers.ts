@@ -103,16 +103,30 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string) {
   expect(violations, `axe violations on ${label}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
+/** Opens a task's details from its card and returns the dialog. */
+export async function openTask(page: Page, title: string) {
+  await card(page, title).getByRole('link', { name: title }).click();
+  const dialog = page.getByRole('dialog', { name: title });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+/** Moves a card with its "Move to…" menu (no dragging), e.g. target 'In progress: top'. */
+export async function moveWithMenu(page: Page, title: string, target: string) {
+  await card(page, title).getByRole('button', { name: /^Move to…/ }).click();
+  await page.getByRole('menuitem', { name: target }).click();
+}
+
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: false });
 }
 
-/** Waits until a service worker controls the page (the app shell is then precached). */
+/** Waits until the service worker is activated (app shell precached) and controls the page (clientsClaim). */
 export async function waitForServiceWorker(page: Page, timeout = 30_000) {
   await page.waitForFunction(
     async () => {
       const reg = await navigator.serviceWorker.getRegistration();
-      return Boolean(reg?.active && navigator.serviceWorker.controller);
+      return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
     },
     undefined,
     { timeout },

@@ -15,8 +15,10 @@ registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <UpdatePrompt />
-    <StorageWarning />
     <App />
+    <div className="pwa-toasts">
+      <UpdatePrompt />
+      <StorageWarning />
+    </div>
   </StrictMode>,
 );

@@ -1,15 +1,22 @@
 // "A new version is available": reloading swaps the app code, so it is offered only when every local
 // change is saved; with unsaved changes the button waits (and says why) instead of risking them.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { hasUnsavedChanges } from '../auth/session.ts';
 import { useSyncStatus } from '../sync/project-session.ts';
 import { useServiceWorker } from './register-sw.ts';
+import './pwa.css';
 
 export function UpdatePrompt() {
   const { needRefresh, offlineReady, update } = useServiceWorker();
   const { unsavedCount } = useSyncStatus();
   const [dismissed, setDismissed] = useState(false);
   const [blocked, setBlocked] = useState(false);
+  // The "ready offline" note is informational: it goes away by itself.
+  useEffect(() => {
+    if (!offlineReady) return;
+    const timer = setTimeout(() => setDismissed(true), 8000);
+    return () => clearTimeout(timer);
+  }, [offlineReady]);
 
   if (offlineReady && !needRefresh && !dismissed) {
     return (

@@ -68,6 +68,7 @@ export class ProjectSession {
   private lastSavedAt: number | null = null;
   private lastActivityAt = 0;
   private connectionOpenedAt = 0;
+  private savedOnConnection = 0;
   private forceRefresh = false;
   private authFailures = 0;
   private ownClientIds = new Set<number>();
@@ -153,6 +154,7 @@ export class ProjectSession {
     provider.on('status', ({ status }) => {
       if (status === 'connected') {
         this.connectionOpenedAt = Date.now();
+        this.savedOnConnection = 0;
         this.lastActivityAt = this.connectionOpenedAt;
         this.setConnection('handshake');
       } else if (status === 'connecting') {
@@ -261,7 +263,8 @@ export class ProjectSession {
   }
 
   private onSaved(vector: Uint8Array): void {
-    const ctx = { tabId: TAB_ID, connectionOpenedAt: this.connectionOpenedAt };
+    this.savedOnConnection++;
+    const ctx = { tabId: TAB_ID, connectionOpenedAt: this.connectionOpenedAt, afterHandshake: this.savedOnConnection > 1 };
     // Queued behind the writes so a change is recorded before the saved vector that covers it is applied.
     this.enqueue(async () => {
       await applySavedVector(this.db, this.projectId, vector, ctx);

@@ -34,7 +34,7 @@ describe('unsaved changes vs saved vectors', () => {
     await flush();
     expect(await pendingCount(db, 'p')).toBe(3);
 
-    const ctx = { tabId: 'tab1', connectionOpenedAt: 0 };
+    const ctx = { tabId: 'tab1', connectionOpenedAt: 0, afterHandshake: true };
     expect(await applySavedVector(db, 'p', savedAfterFirst, ctx)).toBe(2);
     Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
     expect(await applySavedVector(db, 'p', Y.encodeStateVector(server), ctx)).toBe(0);
@@ -57,9 +57,9 @@ describe('unsaved changes vs saved vectors', () => {
     // A server that has only the new session's change does not make the old one saved.
     const partial = new Map([[now.doc.clientID, 1]]);
     const vec = encodeVector(partial);
-    expect(await applySavedVector(db, 'p', vec, { tabId: 'new-tab', connectionOpenedAt: 0 })).toBe(1);
+    expect(await applySavedVector(db, 'p', vec, { tabId: 'new-tab', connectionOpenedAt: 0, afterHandshake: true })).toBe(1);
     const full = encodeVector(new Map([[now.doc.clientID, 1], [earlier.doc.clientID, 1]]));
-    expect(await applySavedVector(db, 'p', full, { tabId: 'new-tab', connectionOpenedAt: 0 })).toBe(0);
+    expect(await applySavedVector(db, 'p', full, { tabId: 'new-tab', connectionOpenedAt: 0, afterHandshake: true })).toBe(0);
   });
 
   it('resolves delete-only changes only by a saved message on a connection that carried them', async () => {
@@ -69,7 +69,7 @@ describe('unsaved changes vs saved vectors', () => {
     await flush();
     const server = new Y.Doc();
     Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
-    await applySavedVector(db, 'p', Y.encodeStateVector(server), { tabId: 'tab1', connectionOpenedAt: 0 });
+    await applySavedVector(db, 'p', Y.encodeStateVector(server), { tabId: 'tab1', connectionOpenedAt: 0, afterHandshake: true });
     expect(await pendingCount(db, 'p')).toBe(0);
 
     doc.getText('t').delete(0, 1); // advances no clock
@@ -78,11 +78,13 @@ describe('unsaved changes vs saved vectors', () => {
     expect(change.deleteOnly).toBe(1);
     const vector = Y.decodeStateVector(Y.encodeStateVector(server));
     // Another tab's live connection did not send it, and it predates nothing: not durable.
-    expect(isDurable(change, vector, { tabId: 'tab2', connectionOpenedAt: change.createdAt - 1 })).toBe(false);
+    expect(isDurable(change, vector, { tabId: 'tab2', connectionOpenedAt: change.createdAt - 1, afterHandshake: true })).toBe(false);
     // A connection opened after the change sent the whole delete set in its handshake: durable.
-    expect(isDurable(change, vector, { tabId: 'tab2', connectionOpenedAt: change.createdAt + 1 })).toBe(true);
+    expect(isDurable(change, vector, { tabId: 'tab2', connectionOpenedAt: change.createdAt + 1, afterHandshake: true })).toBe(true);
+    // ...but not by the saved message answering our step 1, which the server sends before reading our step 2.
+    expect(isDurable(change, vector, { tabId: 'tab2', connectionOpenedAt: change.createdAt + 1, afterHandshake: false })).toBe(false);
     // This tab's own live connection sent it as it happened: durable.
-    expect(isDurable(change, vector, { tabId: 'tab1', connectionOpenedAt: 0 })).toBe(true);
+    expect(isDurable(change, vector, { tabId: 'tab1', connectionOpenedAt: 0, afterHandshake: true })).toBe(true);
   });
 
   it('ignores transactions that changed nothing', () => {

@@ -23,6 +23,11 @@ export interface SavedContext {
   tabId: string;
   /** When the connection that delivered the saved message opened (epoch ms). */
   connectionOpenedAt: number;
+  /**
+   * False for the saved message the server sends while answering our sync step 1: it precedes the
+   * server's handling of our step 2 (which carries offline deletions), so it cannot vouch for them.
+   */
+  afterHandshake: boolean;
 }
 
 /**
@@ -35,6 +40,7 @@ export interface SavedContext {
  */
 export function isDurable(change: PendingChange, vector: Map<number, number>, ctx: SavedContext): boolean {
   if (change.deleteOnly === 0) return (vector.get(change.clientId) ?? 0) >= change.clock;
+  if (!ctx.afterHandshake) return false;
   return change.createdAt < ctx.connectionOpenedAt || change.tabId === ctx.tabId;
 }
 
