@@ -35,12 +35,14 @@ export interface NetworkStats {
   dropped: number;
   resent: number;
   syncs: number;
+  /** Deliveries after which the receiver held structs or deletions back, waiting for missing updates. */
+  leftPending: number;
 }
 
 export class TestNetwork {
   readonly docs: Y.Doc[];
   readonly online: boolean[];
-  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: 0, resent: 0, syncs: 0 };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: 0, resent: 0, syncs: 0, leftPending: 0 };
   private inFlight: Message[] = [];
   private tick = 0;
 
@@ -78,6 +80,7 @@ export class TestNetwork {
   private deliver(m: Message): void {
     this.stats.delivered++;
     Y.applyUpdate(this.docs[m.to], m.update, NETWORK_ORIGIN);
+    if (!nothingPending(this.docs[m.to])) this.stats.leftPending++;
   }
 
   /** Advances time by one tick and delivers (or loses, or duplicates) one random message that is due. */
