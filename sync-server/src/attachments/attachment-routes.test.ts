@@ -26,7 +26,7 @@ afterAll(() => h.close());
 async function upload(token: string, data: Uint8Array, filename: string, type: string, opts: { id?: string; field?: string; task?: string } = {}) {
   const form = new FormData();
   if (opts.id) form.append('id', opts.id);
-  form.append(opts.field ?? 'file', new Blob([data], { type }), filename);
+  form.append(opts.field ?? 'file', new Blob([new Uint8Array(data)], { type }), filename);
   const res = await fetch(`${h.httpUrl}/api/tasks/${opts.task ?? taskId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   return { status: res.status, json: await res.json() };
 }

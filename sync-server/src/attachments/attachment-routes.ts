@@ -207,8 +207,6 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
         'Content-Disposition': contentDisposition(meta.name),
         'Content-Length': String(meta.size),
         'X-Content-Type-Options': 'nosniff',
-        // Even if a browser rendered it, the file gets no script, no plugins and no same-origin access.
-        'Content-Security-Policy': "default-src 'none'; sandbox",
         'Cache-Control': 'private, no-cache',
       },
     });
