@@ -100,12 +100,18 @@ export class ProjectSession {
     this.indexer.rebuild();
     if (updates.length > COMPACT_THRESHOLD) this.enqueue(() => compactUpdates(this.db, this.projectId));
 
+    let askedServer = false;
     const sub = liveQuery(async () => ({
       project: await this.db.projects.get(this.projectId),
       unsaved: await this.db.pendingChanges.where('projectId').equals(this.projectId).count(),
       meta: await this.db.docMeta.get(this.projectId),
     })).subscribe({
       next: ({ project, unsaved, meta: m }) => {
+        if (!project && !askedServer && navigator.onLine) {
+          // Opened by link before the project list was fetched: learn my role from the server.
+          askedServer = true;
+          void refreshProject(this.projectId).catch(() => {});
+        }
         this.role = project?.role ?? null;
         this.pending = project?.pending === 1;
         this.unsavedCount = unsaved + (this.pending ? 1 : 0);
@@ -342,6 +348,7 @@ export class ProjectSession {
   destroy(): void {
     this.destroyed = true;
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    void this.indexer.flush();
     for (const cleanup of this.cleanups) cleanup();
     this.doc.off('update', this.onUpdate);
     this.provider?.destroy();
