@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { clientIp, isHttps, UNKNOWN_IP } from './client-ip.ts';
@@ -24,5 +26,21 @@ describe('clientIp', () => {
 
   it('sees https in the request URL itself', async () => {
     expect((await probe(false)({}, 'https://localhost/')).https).toBe(true);
+  });
+});
+
+describe('clientIp behind a real socket', () => {
+  it('reads the peer address from the Node socket', async () => {
+    const app = new Hono();
+    app.get('/', (c) => c.text(clientIp(c, false)));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    try {
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      expect(await res.text()).toBe('127.0.0.1');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

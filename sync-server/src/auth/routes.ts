@@ -8,7 +8,7 @@ import { authenticateAccessToken } from './authenticate.ts';
 import { clientIp, isHttps } from './client-ip.ts';
 import { clearRefreshCookie, refreshTokenFromCookie, setRefreshCookie } from './cookies.ts';
 import { requireAuth } from './middleware.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyPassword, warmUpPasswords } from './passwords.ts';
 import { loginRoute, logoutRoute, meRoute, refreshRoute, registerRoute } from './route-specs.ts';
 import { findFamilyByToken, revokeFamily, rotateRefreshToken, startSession, type NewSession } from './sessions.ts';
 import { SlidingWindowLimiter } from './throttle.ts';
@@ -31,6 +31,8 @@ const DEACTIVATED = 'This account is deactivated; ask an instance admin to react
 
 export function authRoutes(deps: AppDeps) {
   const router = newRouter();
+  // The first unknown-email login would otherwise pay for making the dummy hash, and be measurably slower.
+  void warmUpPasswords();
   const now = () => deps.now?.() ?? Date.now();
   const loginByAccount = new SlidingWindowLimiter({ ...LOGIN_ACCOUNT_LIMIT, now });
   const loginByIp = new SlidingWindowLimiter({ ...LOGIN_IP_LIMIT, now });
