@@ -3,7 +3,11 @@
 // name the task and the column.
 import { useState, type ReactNode } from 'react';
 import {
+  closestCenter,
   closestCorners,
+  pointerWithin,
+  rectIntersection,
+  type CollisionDetection,
   DndContext,
   DragOverlay,
   KeyboardSensor,
@@ -47,6 +51,29 @@ export function describeDrop(columns: Columns, titles: ReadonlyMap<string, strin
   return `Task ${title} is over ${COLUMN_NAMES[placement.status]}, position ${placement.index + 1} of ${size}.`;
 }
 
+/**
+ * Cards first, then columns. closestCorners alone averages all four corners, so a tall column loses to a
+ * small card in the neighbouring column and a keyboard move to the right lands back where it started.
+ * Pointer drags use what is under the pointer; keyboard drags what the dragged card overlaps most.
+ */
+const boardCollisions: CollisionDetection = (args) => {
+  const hits = args.pointerCoordinates ? pointerWithin(args) : rectIntersection(args);
+  const cards = hits.filter((c) => !String(c.id).startsWith(COLUMN_PREFIX));
+  if (cards.length > 0) return args.pointerCoordinates ? cards.slice(0, 1) : cards;
+  const column = hits.find((c) => String(c.id).startsWith(COLUMN_PREFIX));
+  if (column) {
+    // Between two cards or below the last one: the nearest card of that column, else the column itself.
+    const status = String(column.id).slice(COLUMN_PREFIX.length);
+    const inColumn = args.droppableContainers.filter((d) => d.data.current?.status === status);
+    const y = args.pointerCoordinates?.y ?? args.collisionRect.top;
+    const lowest = Math.max(...inColumn.map((d) => args.droppableRects.get(d.id)?.bottom ?? -Infinity));
+    if (y > lowest) return [column];
+    const nearest = inColumn.length > 0 ? closestCenter({ ...args, droppableContainers: inColumn }) : [];
+    return nearest.length > 0 ? nearest : [column];
+  }
+  return closestCorners(args);
+};
+
 export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, children }: BoardDndProps) {
   const [activeId, setActiveId] = useState<string | null>(null);
   const sensors = useSensors(
@@ -64,6 +91,8 @@ export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, chi
       return `Picked up task ${titles.get(id) ?? ''}${status ? ` in ${COLUMN_NAMES[status]}, position ${index + 1} of ${columns[status].length}` : ''}.`;
     },
     onDragOver({ active, over }) {
+      // Still over itself right after pick-up: keep the pick-up announcement instead of replacing it.
+      if (over && over.id === active.id) return undefined;
       return describeDrop(columns, titles, String(active.id), str(over?.id));
     },
     onDragEnd({ active, over }) {
@@ -91,7 +120,7 @@ export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, chi
   return (
     <DndContext
       sensors={sensors}
-      collisionDetection={closestCorners}
+      collisionDetection={boardCollisions}
       accessibility={{ announcements, screenReaderInstructions: instructions }}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { TASK_PRIORITIES, type TaskPriority } from '../../../shared/api.ts';
 import type { Tag } from '../../../shared/doc-model.ts';
 import { hasActiveFilters, useBoardFilters, useUiStore, type DueFilter } from '../ui-store.ts';
@@ -18,6 +19,9 @@ export function BoardFilterBar({ projectId, members, tags, selfId }: BoardFilter
   const setShowArchived = useUiStore((s) => s.setShowArchived);
   const set = (patch: Parameters<typeof setFilters>[1]) => setFilters(projectId, patch);
   const id = (name: string) => `filter-${name}-${projectId}`;
+  // On phones the selects fold away behind a "Filters" button so the board keeps the screen.
+  const [open, setOpen] = useState(false);
+  const active = [filters.assignee, filters.priority, filters.tagId, filters.due !== 'any' ? filters.due : null].filter(Boolean).length;
 
   return (
     <div className="board-filters" role="search" aria-label="Filter tasks">
@@ -25,6 +29,10 @@ export function BoardFilterBar({ projectId, members, tags, selfId }: BoardFilter
         Search tasks
       </label>
       <input id={id('text')} type="search" placeholder="Search tasks" value={filters.text} onChange={(e) => set({ text: e.target.value })} />
+      <button type="button" className="phone-only" aria-expanded={open} aria-controls={id('more')} onClick={() => setOpen((v) => !v)}>
+        Filters{active > 0 ? ` (${active})` : ''}
+      </button>
+      <div className="filter-controls" id={id('more')} data-open={open || undefined}>
       <label className="visually-hidden" htmlFor={id('assignee')}>
         Assignee
       </label>
@@ -79,6 +87,7 @@ export function BoardFilterBar({ projectId, members, tags, selfId }: BoardFilter
           Clear filters
         </button>
       )}
+      </div>
     </div>
   );
 }

@@ -8,7 +8,8 @@ import { useSession } from '../auth/session.ts';
 import { Avatar } from '../components/avatar.tsx';
 import { Link } from '../components/link.tsx';
 import { memberNames, useProjectDetail } from '../projects/use-project-detail.ts';
-import { paths } from '../router.ts';
+import { navigate, paths } from '../router.ts';
+import { MenuButton } from '../components/menu-button.tsx';
 import { useChangedByOthers, usePresence, useProjectSession, type ProjectSessionView } from '../sync/project-session.ts';
 import { TaskDetails } from '../task/task-details.tsx';
 import { useBoardFilters, useUiStore } from '../ui-store.ts';
@@ -149,11 +150,21 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
             </button>
           </div>
         )}
-        <nav aria-label="Project">
+        <nav aria-label="Project" className="desktop-only">
           <Link href={paths.deleted(projectId)}>Recently deleted</Link>
           <Link href={paths.members(projectId)}>Members</Link>
           {can(role, 'project.update') && <Link href={paths.settings(projectId)}>Settings</Link>}
         </nav>
+        <MenuButton
+          className="phone-only"
+          label="More"
+          ariaLabel="More project pages"
+          items={[
+            { key: 'deleted', label: 'Recently deleted', onSelect: () => navigate(paths.deleted(projectId)) },
+            { key: 'members', label: 'Members', onSelect: () => navigate(paths.members(projectId)) },
+            ...(can(role, 'project.update') ? [{ key: 'settings', label: 'Settings', onSelect: () => navigate(paths.settings(projectId)) }] : []),
+          ]}
+        />
       </div>
       <BoardFilterBar projectId={projectId} members={members} tags={tags} selfId={user?.id ?? null} />
       {readOnly && (

@@ -58,7 +58,7 @@ describe('TaskCard', () => {
     expect(text).toContain('Plumbing');
     expect(text).toContain('Open by Bo');
     expect(text).toContain('Updated');
-    expect(card.querySelector('[aria-label="Assigned to Ana López"]')?.textContent).toBe('AL');
+    expect(card.querySelector('[aria-label="Assigned to Ana López"]')?.getAttribute('data-initials')).toBe('AL');
     expect(card.querySelector('a')?.getAttribute('href')).toBe(`/projects/p1/tasks/${task.id}`);
   });
 

@@ -6,6 +6,7 @@ import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/
 import type { TaskStatus } from '../../../shared/api.ts';
 import type { Tag, Task } from '../../../shared/doc-model.ts';
 import { Avatar } from '../components/avatar.tsx';
+import { AttachmentIcon, ChecklistIcon, CommentIcon, EyeIcon, GripIcon } from '../components/icons.tsx';
 import { Link } from '../components/link.tsx';
 import { MenuButton, type MenuItem } from '../components/menu-button.tsx';
 import { paths } from '../router.ts';
@@ -76,7 +77,7 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
               aria-label={`Drag ${task.title}`}
               {...drag?.attributes}
             >
-              <span aria-hidden="true">⠿</span>
+              <GripIcon />
             </button>
             <MenuButton label="Move to…" ariaLabel={`Move to… ${task.title}`} menuLabel={`Move ${task.title} to`} items={moveItems} />
           </div>
@@ -95,21 +96,21 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
         )}
         {task.checklist.length > 0 && (
           <span title="Checklist">
-            <span aria-hidden="true">☑ </span>
+            <ChecklistIcon /> 
             <span className="visually-hidden">Checklist </span>
             {done}/{task.checklist.length}
           </span>
         )}
         {counts && counts.comments > 0 && (
           <span title={`${counts.comments} comments`}>
-            <span aria-hidden="true">💬 </span>
+            <CommentIcon /> 
             {counts.comments}
             <span className="visually-hidden"> comments</span>
           </span>
         )}
         {counts && counts.attachments > 0 && (
           <span title={`${counts.attachments} attachments`}>
-            <span aria-hidden="true">📎 </span>
+            <AttachmentIcon /> 
             {counts.attachments}
             <span className="visually-hidden"> attachments</span>
           </span>
@@ -119,7 +120,7 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
         {viewers && viewers.length > 0 && (
           <span className="viewers" title={`Open by ${viewers.join(', ')}`}>
             <span className="visually-hidden">Open by {viewers.join(', ')}</span>
-            <span aria-hidden="true">👁</span>
+            <EyeIcon />
           </span>
         )}
         {assignee && task.assignee_id && <Avatar id={task.assignee_id} name={assignee} size="sm" title={`Assigned to ${assignee}`} />}

@@ -14,6 +14,10 @@ export function userHue(id: string): number {
   return hash % 360;
 }
 
+/**
+ * The initials are drawn by CSS from data-initials, so they are not text content: a button holding an
+ * avatar is then named by its label alone (visible "AL" would otherwise have to be part of that name).
+ */
 export function Avatar({ id, name, size = 'md', title }: { id: string; name: string; size?: 'sm' | 'md'; title?: string }) {
   return (
     <span
@@ -22,8 +26,7 @@ export function Avatar({ id, name, size = 'md', title }: { id: string; name: str
       title={title ?? name}
       role="img"
       aria-label={title ?? name}
-    >
-      {initials(name)}
-    </span>
+      data-initials={initials(name)}
+    />
   );
 }
