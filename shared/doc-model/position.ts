@@ -60,8 +60,8 @@ export function rankFor(w: Write, status: TaskStatus, taskId: string, at: Neighb
 }
 
 /**
- * Writes a task's position: `status`, `rank` and `completed_at`, always all three, always first in the
- * transaction and in this order. That is what makes a move atomic under concurrency [DM1]: see
+ * Writes a task's position: `status`, `rank` and `completed_at`, always all three, as three consecutive
+ * items (nothing written between them). That is what makes a move atomic under concurrency [DM1]: see
  * DOC-MODEL.md, "Why a move is atomic". Never write any of these keys anywhere else.
  */
 export function writePosition(task: Y.Map<unknown>, status: TaskStatus, rank: string, w: Write): void {
