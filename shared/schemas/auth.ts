@@ -37,7 +37,9 @@ export const FullNameSchema = z
   .string({ error: 'full_name is required' })
   .trim()
   .refine((n) => codePointLength(n) >= 1, 'full_name must not be empty')
-  .refine((n) => codePointLength(n) <= FULL_NAME_MAX, `full_name must be at most ${FULL_NAME_MAX} characters`);
+  .refine((n) => codePointLength(n) <= FULL_NAME_MAX, `full_name must be at most ${FULL_NAME_MAX} characters`)
+  // Names are shown in lists, mentions and emails: no line breaks or other control characters.
+  .refine((n) => !/\p{Cc}/u.test(n), 'full_name must not contain line breaks or control characters');
 
 export const RegisterRequestSchema = z
   .object({ email: EmailSchema, password: NewPasswordSchema, full_name: FullNameSchema })

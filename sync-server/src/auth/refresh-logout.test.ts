@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/fixtures.ts';
+import { purgeEndedSessions } from './sessions.ts';
 
 let t: TestApp;
 let clock: number;
@@ -91,6 +92,17 @@ describe('POST /api/auth/refresh', () => {
     expect(expired.status).toBe(401);
     expect(expired.json.error.details).toEqual({ reason: 'ended' });
     expect((await me(tokens.access_token)).status).toBe(401);
+  });
+
+  it('purges rows of families that ended more than a day ago, and only those', async () => {
+    const start = clock;
+    const old = await signUp();
+    clock = start + 10 * DAY;
+    const recent = await signUp();
+    const purged = await purgeEndedSessions(t.sql, start + 31 * DAY + 1000);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const left = await t.sql<{ user_id: string }[]>`SELECT user_id FROM auth_sessions WHERE user_id IN (${old.user.id}, ${recent.user.id})`;
+    expect(left.map((r) => r.user_id)).toEqual([recent.user.id]);
   });
 
   it('refuses an expired access token while the refresh token still works', async () => {

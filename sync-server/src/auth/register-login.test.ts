@@ -36,6 +36,10 @@ describe('POST /api/auth/register', () => {
     const second = await register({ email: 'second@example.com', password: PASSWORD, full_name: 'Bo' });
     expect(second.status).toBe(201);
     expect(second.json.data.user.is_instance_admin).toBe(false);
+    // Nobody chooses their own role: the field is not part of the request and is ignored.
+    const third = await register({ email: 'third@example.com', password: PASSWORD, full_name: 'Cy', is_instance_admin: true });
+    expect(third.status).toBe(201);
+    expect(third.json.data.user.is_instance_admin).toBe(false);
     const [count] = await t.sql<{ admins: number }[]>`SELECT count(*)::int AS admins FROM users WHERE is_instance_admin`;
     expect(count!.admins).toBe(1);
 
@@ -66,6 +70,7 @@ describe('POST /api/auth/register', () => {
     ['common password', { email: 'a@example.com', password: 'Password123', full_name: 'X' }, ['password']],
     ['blank full_name', { email: 'a@example.com', password: PASSWORD, full_name: '   ' }, ['full_name']],
     ['101-character full_name', { email: 'a@example.com', password: PASSWORD, full_name: 'n'.repeat(101) }, ['full_name']],
+    ['a line break in full_name', { email: 'a@example.com', password: PASSWORD, full_name: 'Eve\nAdmin' }, ['full_name']],
     ['password equal to the email', { email: 'self@example.com', password: 'self@example.com', full_name: 'X' }, ['password']],
   ])('answers 400 with field details for %s', async (_name, body, fields) => {
     const res = await register(body);

@@ -98,3 +98,12 @@ export async function revokeAllSessions(sql: Sql, userId: string, reason: string
     WHERE user_id = ${userId} AND revoked_at IS NULL RETURNING family_id`;
   return [...new Set(rows.map((r) => r.family_id))];
 }
+
+/**
+ * Deletes rows of families that ended more than `graceSeconds` ago (expired, hence useless even for reuse
+ * detection). Rotation adds a row per refresh, so without this the table only grows. Returns rows deleted.
+ */
+export async function purgeEndedSessions(sql: Sql, nowMs: number, graceSeconds = 24 * 3600): Promise<number> {
+  const rows = await sql`DELETE FROM auth_sessions WHERE expires_at < ${ts(nowMs - graceSeconds * 1000)} RETURNING id`;
+  return rows.length;
+}
