@@ -85,3 +85,32 @@ test('offline edits survive an offline reload and reach the other user once back
   await ctxA.close();
   await ctxB.close();
 });
+
+test('a project created offline is usable at once and registers with the server on reconnect', async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const email = uniqueEmail('hal');
+  await registerViaUi(page, { name: 'Hal Heath', email });
+  await waitForServiceWorker(page);
+
+  await ctx.setOffline(true);
+  const projectId = await createProjectViaUi(page, 'Made in a tunnel');
+  await quickAdd(page, 'To do', 'Measure the tunnel');
+  await expect(syncStatus(page)).toContainText(/Offline · \d+ changes? not saved yet/);
+  await page.reload();
+  await expect(card(page, 'Measure the tunnel')).toBeVisible();
+
+  await ctx.setOffline(false);
+  await expectAllSaved(page, 30_000);
+
+  // The server has the project under the same id, with its board: a fresh browser profile sees it.
+  const other = await browser.newContext();
+  const fresh = await other.newPage();
+  await loginViaUi(fresh, email);
+  await expect(fresh.getByRole('link', { name: /Made in a tunnel/ }).first()).toBeVisible();
+  await fresh.goto(`/projects/${projectId}`);
+  await expect(card(fresh, 'Measure the tunnel')).toBeVisible();
+  await expectAllSaved(fresh);
+  await ctx.close();
+  await other.close();
+});

@@ -214,13 +214,14 @@ export class ProjectSession {
 
   private maybeConnect(): void {
     if (this.destroyed || !this.ready || this.noAccess) return;
-    if (this.pending) {
-      this.setConnection('waiting-registration');
+    if (!navigator.onLine) {
+      this.setConnection('offline');
       this.ensureBc();
       return;
     }
-    if (!navigator.onLine) {
-      this.setConnection('offline');
+    if (this.pending) {
+      // Created offline: the server refuses the room until POST /api/projects registered it.
+      this.setConnection('waiting-registration');
       this.ensureBc();
       return;
     }
