@@ -13,8 +13,13 @@ import { createRng, type Rng } from './prng.ts';
 export interface FuzzOptions {
   replicas: number;
   operations: number;
+  /**
+   * Replicas (the first n) that generate ranks without jitter, so two of them placing a task at the same
+   * spot pick the same key: the concurrent-tie case of DM2/DM3 then happens in most runs.
+   */
+  tieProneReplicas: number;
 }
-export const DEFAULT_FUZZ: FuzzOptions = { replicas: 5, operations: 160 };
+export const DEFAULT_FUZZ: FuzzOptions = { replicas: 5, operations: 160, tieProneReplicas: 2 };
 
 export interface FuzzResult {
   violations: string[];
@@ -50,7 +55,7 @@ export function runFuzz(seed: number, opts: FuzzOptions = DEFAULT_FUZZ): FuzzRes
   const ctxs: M.WriteContext[] = net.docs.map((_, i) => ({
     now: () => new Date((clock += rng.int(1, 5000))),
     newId: () => rng.uuid(),
-    rank: { random: () => rng.next() },
+    rank: i < opts.tieProneReplicas ? { jitterDigits: 0 } : { random: () => rng.next() },
     userId: `00000000-0000-4000-8000-00000000000${i}`,
     origin: `replica-${i}`,
   }));
@@ -77,7 +82,7 @@ export function runFuzz(seed: number, opts: FuzzOptions = DEFAULT_FUZZ): FuzzRes
   for (let n = 0; n < opts.operations; n++) {
     const r = rng.int(0, opts.replicas - 1);
     try {
-      if (applyRandomOp(net.docs[r], ctxs[r], rng, rng.weighted(WEIGHTS), `${r}.${n}`)) applied++;
+      if (applyRandomOp(net.docs[r], ctxs[r], rng, rng.weighted(WEIGHTS), `${r}.${n}`, r < opts.tieProneReplicas)) applied++;
     } catch (e) {
       if (!(e instanceof M.DocModelError)) throw e;
       refused++;
@@ -111,14 +116,21 @@ export function runFuzz(seed: number, opts: FuzzOptions = DEFAULT_FUZZ): FuzzRes
   return result;
 }
 
-/** One random operation through the doc-model API (exported for the projection test). */
-export function applyRandomOp(doc: Y.Doc, ctx: M.WriteContext, rng: Rng, op: Op, tag: string): boolean {
+/**
+ * One random operation through the doc-model API (exported for the projection test). `crowd`: half of the
+ * moves go to the end of TODO, so that tie-prone replicas often pick one key concurrently.
+ */
+export function applyRandomOp(doc: Y.Doc, ctx: M.WriteContext, rng: Rng, op: Op, tag: string, crowd = false): boolean {
   const all = M.readTasks(doc, { includeDeleted: true }).tasks;
   const live = all.filter((t) => t.deleted_at === null);
   if (all.length === 0) return false;
   const task = rng.pick(all);
   switch (op) {
     case 'move': {
+      if (crowd && rng.bool(0.5)) {
+        M.moveTask(doc, task.id, { status: 'TODO' }, ctx);
+        return true;
+      }
       const status = rng.pick(TASK_STATUSES);
       const column = M.readColumn(doc, status).filter((e) => e.id !== task.id);
       const k = rng.int(0, column.length);
