@@ -12,7 +12,10 @@ export function hashPassword(password: string): Promise<string> {
 let dummyHash: Promise<string> | undefined;
 /** A real Argon2id hash of a random string, made once per process with the same parameters as real ones. */
 function getDummyHash(): Promise<string> {
-  dummyHash ??= argon2.hash(crypto.randomUUID());
+  dummyHash ??= argon2.hash(crypto.randomUUID()).catch((error: unknown) => {
+    dummyHash = undefined; // let the next login try again rather than fail forever
+    throw error;
+  });
   return dummyHash;
 }
 

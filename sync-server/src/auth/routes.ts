@@ -32,7 +32,7 @@ const DEACTIVATED = 'This account is deactivated; ask an instance admin to react
 export function authRoutes(deps: AppDeps) {
   const router = newRouter();
   // The first unknown-email login would otherwise pay for making the dummy hash, and be measurably slower.
-  void warmUpPasswords();
+  warmUpPasswords().catch((error: unknown) => deps.logger.error({ err: error }, 'could not prepare the dummy password hash'));
   const now = () => deps.now?.() ?? Date.now();
   const loginByAccount = new SlidingWindowLimiter({ ...LOGIN_ACCOUNT_LIMIT, now });
   const loginByIp = new SlidingWindowLimiter({ ...LOGIN_IP_LIMIT, now });
