@@ -35,7 +35,7 @@ export function describeMachine(pinned: boolean, reniced: boolean): Record<strin
     kernel: release(),
     node: process.version,
     postgres,
-    priority: reniced ? 'servers and load generator at nice -10 (PostgreSQL at its default)' : 'default priority',
+    priority: reniced ? 'bench session (autogroup) and its processes at nice -10; PostgreSQL at its default priority' : 'default priority',
     pinning: pinned ? 'servers on core 0, load generator on core 1 (taskset)' : 'taskset unavailable: not pinned',
   };
 }

@@ -17,9 +17,9 @@ export const scenario1: Scenario = {
     try {
       const workload = prepareWorkload(groups);
       // Warm-up: JIT and first-message paths on both sides, not measured.
-      await workload.run({ rate: 20, durationMs: ctx.quick ? 500 : 2000, drainMs: 2000, serverPid: server.pid });
+      await workload.run({ rate: 20, durationMs: ctx.quick ? 300 : 2000, drainMs: 2000, serverPid: server.pid });
       await sleep(200);
-      const r = await workload.run({ rate: 20, durationMs: ctx.quick ? 2500 : 20_000, drainMs: 5000, serverPid: server.pid });
+      const r = await workload.run({ rate: 20, durationMs: ctx.quick ? 1500 : 20_000, drainMs: 5000, serverPid: server.pid });
       return {
         metrics: {
           p50_ms: r.latency.p50,

@@ -26,9 +26,9 @@ export const scenario3: Scenario = {
     let serverCpuAtBest = Number.NaN;
     try {
       const workload = prepareWorkload(groups);
-      await workload.run({ rate: 50, durationMs: 1000, drainMs: 2000, serverPid: server.pid });
+      await workload.run({ rate: 50, durationMs: ctx.quick ? 300 : 1000, drainMs: 2000, serverPid: server.pid });
       for (const rate of steps) {
-        const r = await workload.run({ rate, durationMs: ctx.quick ? 1500 : 4000, drainMs: 3000, serverPid: server.pid });
+        const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 4000, drainMs: 3000, serverPid: server.pid });
         ctx.log(`    step ${rate}/s: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
         if (r.saturated) {
           saturated = true;

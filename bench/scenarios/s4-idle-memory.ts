@@ -38,14 +38,14 @@ export const scenario4: Scenario = {
   async runOnce(server, ctx) {
     const docsCount = ctx.quick ? 100 : 1000;
     const docs = await server.createDocs(docsCount, 1);
-    await quiesce(server.pid, 5000);
+    await quiesce(server.pid, ctx.quick ? 2000 : 5000);
     const baseline = rssBytes(server.pid);
     const { groups } = await connectAll((d) => server.connect(docs[d]!, 0, new Y.Doc()), docsCount, 1, 120_000);
     groups.forEach((g, i) => fillDoc(g.clients[0]!.doc, i));
-    await quiesce(server.pid, 15_000);
+    await quiesce(server.pid, ctx.quick ? 3000 : 15_000);
     const loaded = rssBytes(server.pid);
     destroyAll(groups);
-    const waitMs = ctx.quick ? 3000 : UNLOAD_WAIT_MS;
+    const waitMs = ctx.quick ? 1500 : UNLOAD_WAIT_MS;
     const leftAt = performance.now();
     let after = rssBytes(server.pid);
     while (performance.now() - leftAt < waitMs) {

@@ -24,6 +24,8 @@ export interface BenchServer {
   readonly name: ServerName;
   readonly pid: number;
   readonly port: number;
+  /** The tail of the server's own output (logs), for diagnosing a run. */
+  output(): string;
   /** Creates `count` documents, each usable by `clientsPerDoc` clients at once. */
   createDocs(count: number, clientsPerDoc: number): Promise<DocHandle[]>;
   /** Connects client slot `slot` of `doc` with this server's client library. */
