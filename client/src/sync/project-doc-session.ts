@@ -301,6 +301,9 @@ export class ProjectSession {
     this.changed();
   }
 
+  /** Stable identity, so screens can list it as an effect dependency. */
+  private readonly setOpenTaskBound = (taskId: string | null): void => this.setOpenTask(taskId);
+
   setOpenTask(taskId: string | null): void {
     this.awareness.setLocalStateField('openTaskId', taskId);
   }
@@ -323,7 +326,7 @@ export class ProjectSession {
       ready: this.ready,
       noAccess: this.noAccess,
       status: this.status(),
-      setOpenTask: (taskId) => this.setOpenTask(taskId),
+      setOpenTask: this.setOpenTaskBound,
     };
   }
 
