@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { addAttachment, addComment, createTag, createTask, deleteComment, editComment, getDescription, initDoc, moveTask, readTasks, updateTask } from './doc-model.ts';
+import { addAttachment, addComment, createTag, createTask, deleteComment, editComment, getDescription, initDoc, moveTask, readTask, readTasks, updateTask } from './doc-model.ts';
 import { applyDelta, isEmptyDelta, projectDoc, projectTransaction, projectUpdate, type ProjectionDelta, type ProjectionRows } from './projection.ts';
 import { bulkTasks } from './test/bulk.ts';
 import { applyRandomOp } from './test/fuzz.ts';
 import { replicas, syncAll, testCtx } from './test/helpers.ts';
+import { nothingPending } from './test/network.ts';
 import { createRng } from './test/prng.ts';
 
 /** Column names of a table in migrations/0001_init.sql, so the rows cannot drift from the schema unnoticed. */
@@ -121,6 +122,31 @@ describe('projection', () => {
       expect(JSON.stringify(remoteRows)).toBe(full);
       expect(JSON.stringify(projectDoc(b))).toBe(full);
     }
+  });
+
+  it('[DM11] a move whose deletions arrive before its new values: the task leaves and comes back with its tag links', () => {
+    const [d1, d2, d3] = replicas(3);
+    const tag = createTag(d1, { name: 'bug' });
+    const id = createTask(d1, { title: 't', tag_ids: [tag] });
+    syncAll(d1, d2, d3);
+    const updates: Uint8Array[] = [];
+    d2.on('update', (u: Uint8Array) => updates.push(u));
+    updateTask(d2, id, { title: 'renamed' });
+    moveTask(d2, id, { status: 'DONE' });
+    let rows = projectDoc(d3);
+    // The move first: its structs wait for the rename (same client, earlier clock), its deletions apply.
+    const first = projectUpdate(d3, () => Y.applyUpdate(d3, updates[1]));
+    expect(nothingPending(d3)).toBe(false);
+    expect(readTask(d3, id)).toBeNull();
+    expect(first.tasks.remove).toEqual([id]);
+    rows = applyDelta(rows, first);
+    expect(rows).toEqual(projectDoc(d3));
+    const second = projectUpdate(d3, () => Y.applyUpdate(d3, updates[0]));
+    expect(nothingPending(d3)).toBe(true);
+    expect(second.taskTags.set).toEqual([{ task_id: id, tag_ids: [tag] }]);
+    rows = applyDelta(rows, second);
+    expect(rows).toEqual(projectDoc(d3));
+    expect(rows.tasks.map((t) => [t.title, t.status])).toEqual([['renamed', 'DONE']]);
   });
 
   it('[DM11] a delta removes rows whose entry became unreadable, and is empty for meta-only changes', () => {
