@@ -7,27 +7,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { openEmbedded } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { createUser, testConfig, type TestUser } from '../test/fixtures.ts';
 import { connectProvider, createProject, waitFor, waitSynced } from './test-sync-server.ts';
 
 const JWT_SECRET = 'durability-test-secret-0123456789-abcdefghijklmnop';
-let db: TestDatabase;
+let db: TestDatabase | null = null;
 let user: TestUser;
 let projectId: string;
 let dataDir: string;
 const children = new Set<ChildProcess>();
+let running: { child: ChildProcess; wsUrl: string } | null = null;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const config = testConfig({ jwtSecret: new TextEncoder().encode(JWT_SECRET) });
-  user = await createUser({ sql: db.sql, config });
-  projectId = await createProject(db, [[user, 'ADMIN']]);
   dataDir = mkdtempSync(join(tmpdir(), 'fieldboard-durability-'));
+  const config = testConfig({ jwtSecret: new TextEncoder().encode(JWT_SECRET) });
+  if (process.env.DATABASE_URL) {
+    db = await createTestDatabase();
+    user = await createUser({ sql: db.sql, config });
+    projectId = await createProject(db, [[user, 'ADMIN']]);
+  } else {
+    // No DATABASE_URL: the child runs its own embedded PGlite in DATA_DIR; seed it before the child opens it.
+    const embedded = await openEmbedded(join(dataDir, 'pglite'));
+    await migrate(embedded.sql);
+    user = await createUser({ sql: embedded.sql, config });
+    projectId = await createProject(embedded, [[user, 'ADMIN']]);
+    await embedded.close();
+  }
 });
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
-  await db.close();
+  await db?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -38,7 +50,7 @@ async function startServer(): Promise<{ child: ChildProcess; wsUrl: string }> {
       PATH: process.env.PATH,
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
+      ...(db ? { DATABASE_URL: db.url } : {}),
       DATA_DIR: dataDir,
       JWT_SECRET,
       LOG_LEVEL: 'info',
@@ -94,12 +106,11 @@ describe('durability across process restarts', () => {
     expect(b.doc.getMap('restart-map').toJSON()).toEqual(a.doc.getMap('restart-map').toJSON());
     expect(Y.encodeStateVector(b.doc)).toEqual(Y.encodeStateVector(a.doc));
     b.provider.destroy();
-    second.child.kill('SIGTERM');
-    await exited(second.child);
-  });
+    running = second; // the next test starts from this server (each start costs seconds on a loaded machine)
+  }, 120_000);
 
   it('after kill -9 mid-stream, every update acknowledged as saved is present (5 rounds)', async () => {
-    let server = await startServer();
+    let server = running ?? (await startServer());
     // killAfterMs counts from the first saved acknowledgement of the round, so every round has acked data.
     const timings = [
       { intervalMs: 0, killAfterMs: 0 },
@@ -145,5 +156,5 @@ describe('durability across process restarts', () => {
     }
     server.child.kill('SIGTERM');
     await exited(server.child);
-  }, 90_000);
+  }, 240_000);
 });

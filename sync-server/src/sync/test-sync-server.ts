@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { MessageType, SUBPROTOCOL_FIELDBOARD } from '../../../shared/protocol.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { createApp } from '../app.ts';
+import { connectPostgres } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { ServerEvents } from '../events.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -55,10 +56,13 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
   const config = testConfig(opts.config);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const metrics = createMetrics();
-  const store = opts.store?.(db) ?? new PgDocStore(db.sql, logger);
+  // Embedded PGlite behind pglite-socket interleaves concurrent connections' transactions ('portal "" does
+  // not exist'; see auth/first-admin.test.ts): the server under test gets one connection there.
+  const sql = process.env.DATABASE_URL ? db.sql : connectPostgres(db.url, 1);
+  const store = opts.store?.(db) ?? new PgDocStore(sql, logger);
   const syncOptions = { ...DEFAULT_SYNC_OPTIONS, roomIdleMs: 60_000, ...opts.sync };
   const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: syncOptions.roomIdleMs, compactThreshold: syncOptions.compactThreshold, retryBaseMs: 20, effects: createRoomEffects, ...opts.room });
-  const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(registry), metrics };
+  const deps = { config, sql, logger, events: new ServerEvents(), docs: createDocWriter(registry), metrics };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
@@ -82,6 +86,7 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
       await sync.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (sql !== db.sql) await sql.end({ timeout: 5 });
       if (!opts.db) await db.close();
     },
   };
