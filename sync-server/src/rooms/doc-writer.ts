@@ -8,15 +8,29 @@ export interface DocWriter {
   transact<T>(projectId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T>;
 }
 
-export function createDocWriter(registry: RoomRegistry): DocWriter {
+/**
+ * The change was applied and relayed but is not durable yet (the database is failing; the room keeps
+ * retrying, so it is not lost unless the process dies). REST answers 503 and the client may retry.
+ */
+export class DocWriteTimeoutError extends Error {
+  override name = 'DocWriteTimeoutError';
+}
+
+export function createDocWriter(registry: RoomRegistry, opts: { commitTimeoutMs?: number } = {}): DocWriter {
+  const timeoutMs = opts.commitTimeoutMs ?? 10_000;
   return {
     async transact(projectId, userId, fn) {
       const room = await registry.acquire(projectId);
+      let timer: NodeJS.Timeout | undefined;
       try {
         const { result, committed } = room.transactAs(userId, fn);
-        await committed;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new DocWriteTimeoutError(`the change to project ${projectId} is not saved yet (storage is failing); it stays queued`)), timeoutMs);
+        });
+        await Promise.race([committed, timedOut]);
         return result;
       } finally {
+        clearTimeout(timer);
         registry.release(room);
       }
     },

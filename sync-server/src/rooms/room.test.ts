@@ -8,7 +8,7 @@ import { MessageType, SUBPROTOCOL_FIELDBOARD, SUBPROTOCOL_YJS } from '../../../s
 import { createMetrics } from '../metrics.ts';
 import { MemoryDocStore } from '../persistence/memory-doc-store.ts';
 import { POISON_687 } from '../yjs-guard/poison.ts';
-import { createDocWriter } from './doc-writer.ts';
+import { createDocWriter, DocWriteTimeoutError } from './doc-writer.ts';
 import { SyncStep, syncFrame } from './messages.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
@@ -187,5 +187,18 @@ describe('room persistence', () => {
     // A transaction that changes nothing resolves without a write.
     await writer.transact(p, userId, () => undefined);
     expect(store.rowCount(p)).toBe(1);
+  });
+});
+
+describe('DocWriter when storage fails', () => {
+  it('rejects with DocWriteTimeoutError but keeps the change queued and writes it once storage recovers', async () => {
+    const { store, registry } = setup();
+    const p = randomUUID();
+    const writer = createDocWriter(registry, { commitTimeoutMs: 50 });
+    let failing = true;
+    store.faults.append = () => (failing ? new Error('database down') : undefined);
+    await expect(writer.transact(p, randomUUID(), (doc) => doc.getMap('m').set('k', 'v'))).rejects.toBeInstanceOf(DocWriteTimeoutError);
+    failing = false;
+    await until(() => store.rowCount(p) === 1);
   });
 });

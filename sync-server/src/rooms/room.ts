@@ -59,7 +59,10 @@ export class Room {
 
   static async load(projectId: string, opts: RoomOptions): Promise<Room> {
     const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics);
-    return new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
+    const room = new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
+    // A long log (or quarantined rows) is folded into a snapshot right away, so the next load is short.
+    if (loaded.rows >= (opts.compactThreshold ?? 500) || loaded.quarantined.length) void room.compact();
+    return room;
   }
 
   private constructor(
