@@ -26,7 +26,9 @@ test('a card moved with the keyboard alone', async ({ page }) => {
   await quickAdd(page, 'To do', 'Third task');
   await card(page, 'First task').getByRole('button', { name: 'Drag First task' }).focus();
   await page.keyboard.press('Enter');
+  await expect(page.getByText(/Picked up task First task in To do, position 1 of 2/)).toBeAttached();
   await page.keyboard.press('ArrowDown');
+  await expect(page.getByText(/Task First task is over To do, position 2 of 2/)).toBeAttached();
   await page.keyboard.press('Enter');
   await expect(column(page, 'To do').getByRole('article')).toHaveText([/Third task/, /First task/]);
 

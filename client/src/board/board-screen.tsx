@@ -5,7 +5,9 @@ import { createTask, moveTask, type Task } from '../../../shared/doc-model.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
 import { useSession } from '../auth/session.ts';
+import { useProject } from '../db/live-queries.ts';
 import { Avatar } from '../components/avatar.tsx';
+import { RedoIcon, UndoIcon } from '../components/icons.tsx';
 import { Link } from '../components/link.tsx';
 import { memberNames, useProjectDetail } from '../projects/use-project-detail.ts';
 import { navigate, paths } from '../router.ts';
@@ -50,6 +52,7 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const user = useSession((s) => s.user);
   const { doc, origin, userId } = session;
   const { detail } = useProjectDetail(projectId);
+  const localProject = useProject(projectId);
   const role = session.role ?? detail?.my_role ?? null;
   const readOnly = !can(role, 'board.write');
   const { board, tags, counts } = useBoardData(doc);
@@ -121,14 +124,15 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
     () => ({ projectId, readOnly, memberNames: names, tagsById, today, onMove: onMenuMove }),
     [projectId, readOnly, names, tagsById, today, onMenuMove],
   );
-  const project = detail;
+  // The local project record works offline; the server's detail fills in when online.
+  const project = localProject ?? detail;
 
   return (
     <main className="board-page" id="main" style={{ '--project-color': project?.color ?? undefined } as CSSProperties}>
       <div className="board-header">
         <h1>
           <span className="swatch" aria-hidden="true" />
-          {project?.name ?? 'Board'}
+          <span className="title-text">{project?.name ?? 'Board'}</span>
         </h1>
         {people.length > 0 && (
           <ul className="presence" aria-label={`On this board now: ${people.map((p) => p.user.name).join(', ')}`}>
@@ -142,11 +146,13 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
         <span className="spacer" />
         {!readOnly && (
           <div className="undo-group">
-            <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
-              Undo
+            <button type="button" onClick={undo} disabled={!canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)" aria-label="Undo">
+              <UndoIcon />
+              <span className="desktop-only">Undo</span>
             </button>
-            <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
-              Redo
+            <button type="button" onClick={redo} disabled={!canRedo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)" aria-label="Redo">
+              <RedoIcon />
+              <span className="desktop-only">Redo</span>
             </button>
           </div>
         )}

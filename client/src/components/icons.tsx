@@ -28,3 +28,15 @@ export const GripIcon = () => (
     {[4, 8, 12].flatMap((y) => [6, 10].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.3" />))}
   </svg>
 );
+export const UndoIcon = () => (
+  <svg {...common} width={18} height={18}>
+    <path d="M5.5 4 2.5 7l3 3" strokeLinecap="round" strokeLinejoin="round" />
+    <path d="M3 7h6.5a4 4 0 0 1 0 8H7" strokeLinecap="round" />
+  </svg>
+);
+export const RedoIcon = () => (
+  <svg {...common} width={18} height={18}>
+    <path d="m10.5 4 3 3-3 3" strokeLinecap="round" strokeLinejoin="round" />
+    <path d="M13 7H6.5a4 4 0 0 0 0 8H9" strokeLinecap="round" />
+  </svg>
+);
