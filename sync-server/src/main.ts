@@ -4,6 +4,7 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
+import { purgeEndedSessions } from './auth/sessions.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -53,6 +54,17 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 }) as Server;
 const sync = attachSyncServer(server, deps, rooms, syncOptions, metrics);
 
+// Every refresh adds a row to auth_sessions; families past their absolute expiry (plus a day, so reuse of an
+// old token is still recognised for a while) are deleted hourly.
+const SESSION_PURGE_MS = 60 * 60 * 1000;
+const purgeSessions = () =>
+  purgeEndedSessions(db.sql, Date.now())
+    .then((purged) => purged && logger.info({ purged }, 'ended sessions purged'))
+    .catch((error: Error) => logger.warn({ err: error.message }, 'session purge failed'));
+void purgeSessions();
+const purgeTimer = setInterval(purgeSessions, SESSION_PURGE_MS);
+purgeTimer.unref();
+
 let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
@@ -63,6 +75,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 15_000);
   force.unref();
+  clearInterval(purgeTimer);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Close sockets and write every queued update before the pool goes away.
   await sync.close();

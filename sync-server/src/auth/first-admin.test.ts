@@ -11,11 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-// Real PostgreSQL only, for now: on the embedded path, pglite-socket interleaves one connection's transaction
-// with other connections' extended-protocol messages, and some of the concurrent requests fail with
-// 'portal "" does not exist' (a database-layer problem reported to the lead, not an auth one; a pool of one
-// connection for the embedded database avoids it).
-it.skipIf(!process.env.DATABASE_URL)('makes exactly one instance admin out of concurrent first registrations', async () => {
+// Runs on both paths: the embedded database uses a single connection (db/database.ts explains why), so
+// concurrent requests there queue instead of interleaving inside PGlite's one session.
+it('makes exactly one instance admin out of concurrent first registrations', async () => {
   const results = await Promise.all(
     Array.from({ length: 6 }, (_, i) =>
       t.call('POST', '/api/auth/register', { body: { email: `early-${i}@example.com`, password: 'first come first served', full_name: `Early ${i}` } }),

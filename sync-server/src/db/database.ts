@@ -17,8 +17,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Pool size. PGlite runs one statement at a time, so a small pool is enough there. */
+/** Pool size for a real PostgreSQL server. */
 const POOL_MAX = 10;
+/**
+ * PGlite is ONE PostgreSQL session behind however many sockets pglite-socket accepts: the unnamed prepared
+ * statement and portal of the extended protocol are shared, so two pooled connections interleaving
+ * Parse/Bind/Execute clobber each other ("portal \"\" does not exist"), and a transaction on one connection
+ * sees the other's statements. One connection serializes everything, which PGlite does internally anyway.
+ * Consequence for code: never await a query on the pool while holding a transaction (it would wait forever).
+ */
+const EMBEDDED_POOL_MAX = 1;
 
 export function connectPostgres(url: string, max = POOL_MAX): Sql {
   return postgres(url, {
@@ -48,7 +56,7 @@ export async function openEmbedded(dataDir: string | undefined): Promise<Databas
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: POOL_MAX * 2 + 4 });
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const sql = connectPostgres(url, POOL_MAX);
+  const sql = connectPostgres(url, EMBEDDED_POOL_MAX);
   return {
     sql,
     kind: 'embedded',
