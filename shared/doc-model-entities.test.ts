@@ -147,7 +147,7 @@ describe('checklist', () => {
     expect(code(() => addChecklistItem(doc, task, ''))).toBe('INVALID');
   });
 
-  it('concurrent reorders of one item leave one visible copy, and later edits reach every copy', () => {
+  it('[DM4] concurrent reorders of one item leave one visible copy, and later edits reach every copy', () => {
     const [d1, d2] = replicas(2);
     const task = createTask(d1, { title: 't', checklist: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] });
     syncAll(d1, d2);

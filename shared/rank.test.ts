@@ -63,7 +63,7 @@ describe('rank keys', () => {
     expect(rankBetween('garbage!', 'a5') < 'a5').toBe(true);
   });
 
-  it('keyBetween rejects invalid or out-of-order input with RankError', () => {
+  it('[DM3] keyBetween rejects invalid or out-of-order input with RankError', () => {
     expect(() => keyBetween('a1', 'a0')).toThrow(RankError);
     expect(() => keyBetween('a0', 'a0')).toThrow(RankError);
     expect(() => keyBetween('a10', null)).toThrow(RankError); // fraction ends in 0
