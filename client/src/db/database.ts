@@ -44,6 +44,8 @@ export interface DocMeta {
   ownClientIds: number[];
   /** True once the document has ever synced with the server. */
   everSynced: 0 | 1;
+  /** Y.encodeSnapshot of the document when the task rows were last written (skip rebuilds when equal). */
+  indexedSnapshot?: Uint8Array | null;
 }
 
 export interface ProjectRecord {

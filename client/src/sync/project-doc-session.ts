@@ -97,7 +97,8 @@ export class ProjectSession {
     this.doc.on('update', this.onUpdate);
     this.ready = true;
     this.changed();
-    this.indexer.rebuild();
+    // After first paint: the rows are only needed by list views, and usually are current already.
+    setTimeout(() => void this.indexer.rebuildIfStale().catch(() => {}), 250);
     if (updates.length > COMPACT_THRESHOLD) this.enqueue(() => compactUpdates(this.db, this.projectId));
 
     let askedServer = false;

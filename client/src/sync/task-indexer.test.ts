@@ -66,6 +66,24 @@ describe('task index', () => {
     expect(await db.tasks.count()).toBe(3);
   });
 
+  it('skips a full rebuild when the rows already match the document state', async () => {
+    db = createUserDb(`u-${crypto.randomUUID()}`);
+    const doc = new Y.Doc();
+    const id = createTask(doc, { title: 'Only one' });
+    await new TaskIndexer(db, 'p', doc).rebuild();
+    await db.tasks.update(id, { title: 'tampered' });
+    // Same document state: the (tampered) row is left alone, proving nothing was re-read.
+    await new TaskIndexer(db, 'p', doc).rebuildIfStale();
+    expect((await db.tasks.get(id))?.title).toBe('tampered');
+    // Any change to the document (here a deletion only) makes the rows stale.
+    getDescription(doc, id)!.insert(0, 'abc');
+    await new TaskIndexer(db, 'p', doc).rebuild();
+    await db.tasks.update(id, { title: 'tampered' });
+    getDescription(doc, id)!.delete(0, 1);
+    await new TaskIndexer(db, 'p', doc).rebuildIfStale();
+    expect((await db.tasks.get(id))?.title).toBe('Only one');
+  });
+
   it('splits titles into lower-case words of any script', () => {
     expect(titleWords('Fix the Gate, gate #3 — Tür öffnen')).toEqual(['fix', 'the', 'gate', '3', 'tür', 'öffnen']);
   });

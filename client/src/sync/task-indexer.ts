@@ -4,6 +4,13 @@
 import * as Y from 'yjs';
 import { MAP, readTask, readTasks, type Task } from '../../../shared/doc-model.ts';
 import type { FieldboardDb, TaskRecord } from '../db/database.ts';
+import { toBytes } from '../db/update-store.ts';
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 const FLUSH_DELAY_MS = 150;
 
@@ -73,20 +80,40 @@ export class TaskIndexer {
 
   constructor(private readonly db: FieldboardDb, private readonly projectId: string, private readonly doc: Y.Doc) {}
 
+  /**
+   * Rebuilds unless the rows already reflect this exact document state (same state vector and delete set),
+   * which saves reading every task of a large board each time it is opened.
+   */
+  async rebuildIfStale(): Promise<unknown> {
+    const meta = await this.db.docMeta.get(this.projectId);
+    const stored = meta?.indexedSnapshot ? toBytes(meta.indexedSnapshot) : null;
+    if (stored && equalBytes(stored, Y.encodeSnapshot(Y.snapshot(this.doc)))) return;
+    return this.rebuild();
+  }
+
   /** Replaces the project's rows with a fresh projection of the whole document. */
   rebuild(): Promise<unknown> {
+    const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
     const records = readTasks(this.doc, { includeDeleted: true }).tasks.map((t) => toTaskRecord(this.projectId, t));
     const keep = new Set(records.map((r) => r.id));
     this.chain = this.chain
       .then(() =>
-        this.db.transaction('rw', this.db.tasks, async () => {
+        this.db.transaction('rw', this.db.tasks, this.db.docMeta, async () => {
           const existing = await this.db.tasks.where('project_id').equals(this.projectId).primaryKeys();
           await this.db.tasks.bulkDelete(existing.filter((id) => !keep.has(id)));
           await this.db.tasks.bulkPut(records);
+          await this.rememberSnapshot(snapshot);
         }),
       )
       .catch((error: unknown) => console.warn('fieldboard: task index rebuild failed', error));
     return this.chain;
+  }
+
+  private async rememberSnapshot(snapshot: Uint8Array): Promise<void> {
+    // Rows reflect the document at this snapshot only if no other change is still waiting to be written.
+    const value = this.dirty.size === 0 ? snapshot : null;
+    const updated = await this.db.docMeta.update(this.projectId, { indexedSnapshot: value });
+    if (!updated) await this.db.docMeta.put({ projectId: this.projectId, savedVector: null, lastSavedAt: null, ownClientIds: [], everSynced: 0, indexedSnapshot: value });
   }
 
   apply(tr: Y.Transaction, changedByOthers: boolean): void {
@@ -115,11 +142,13 @@ export class TaskIndexer {
       else removals.push(id);
     }
     const now = Date.now();
+    const snapshot = Y.encodeSnapshot(Y.snapshot(this.doc));
     this.chain = this.chain
       .then(() =>
-        this.db.transaction('rw', this.db.tasks, this.db.changedTasks, async () => {
+        this.db.transaction('rw', this.db.tasks, this.db.changedTasks, this.db.docMeta, async () => {
           await this.db.tasks.bulkPut(upserts);
           await this.db.tasks.bulkDelete(removals);
+          await this.rememberSnapshot(snapshot);
           await this.db.changedTasks.bulkPut(others.map((taskId) => ({ projectId: this.projectId, taskId, changedAt: now })));
         }),
       )
