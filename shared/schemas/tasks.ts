@@ -223,6 +223,8 @@ export const AttachmentSchema = z.object({
   deleted_at: IsoDateTime.nullable(),
   /** Where to download it (members only). */
   url: z.string(),
+  /** False while the file is still waiting for upload (an offline client listed it in the document first). */
+  uploaded: z.boolean(),
 }).meta({ id: 'Attachment' });
 export type AttachmentDto = z.infer<typeof AttachmentSchema>;
 

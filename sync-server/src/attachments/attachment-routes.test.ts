@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAttachment } from '../../../shared/doc-model.ts';
 import { startSyncHarness, type SyncHarness } from '../sync/test-sync-server.ts';
 import { apiClient } from '../tasks/test-api.ts';
 import type { TestUser } from '../test/fixtures.ts';
@@ -115,6 +116,22 @@ describe('upload and download', () => {
     expect(retry.json.data).toEqual(first.json.data);
     const clash = await upload(member.token, randomBytes(1000), 'other.jpg', 'image/jpeg', { id });
     expect(clash.status).toBe(409);
+  });
+
+  it('an attachment listed in the document before its upload shows uploaded=false until the file arrives', async () => {
+    // What an offline client does: it puts the metadata into the document, the file waits on the device.
+    const id = randomUUID();
+    const data = randomBytes(2048);
+    await h.deps.docs!.transact(projectId, member.id, (doc) =>
+      addAttachment(doc, { id, task_id: taskId, name: 'later.jpg', size: data.length, mime: 'image/jpeg', sha256: sha(data), uploaded_by: member.id }, { userId: member.id }),
+    );
+    const waiting = (await call('GET', `/api/tasks/${taskId}/attachments`, { token: viewer.token })).json.data.find((a: { id: string }) => a.id === id);
+    expect(waiting).toMatchObject({ id, uploaded: false });
+    expect((await download(id, viewer.token)).status).toBe(404);
+    const res = await upload(member.token, data, 'later.jpg', 'image/jpeg', { id });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toMatchObject({ id, uploaded: true, sha256: sha(data) });
+    expect(Buffer.from(await (await download(id, viewer.token)).arrayBuffer()).equals(data)).toBe(true);
   });
 
   it('refuses a form without the file field, and a non-multipart body', async () => {

@@ -103,7 +103,7 @@ interface AttachmentRow {
   deleted_at: Date | null;
 }
 
-const toDto = (r: AttachmentRow): AttachmentDto => ({
+const toDto = (r: AttachmentRow, uploaded: boolean): AttachmentDto => ({
   id: r.id,
   project_id: r.project_id,
   task_id: r.task_id,
@@ -115,12 +115,15 @@ const toDto = (r: AttachmentRow): AttachmentDto => ({
   created_at: r.created_at.toISOString(),
   deleted_at: r.deleted_at ? r.deleted_at.toISOString() : null,
   url: `/api/attachments/${r.id}`,
+  uploaded,
 });
 
-async function getAttachment(sql: Sql, id: string): Promise<AttachmentDto | null> {
+const withUpload = async (store: BlobStore, r: AttachmentRow) => toDto(r, r.sha256 !== null && (await store.has(r.sha256)));
+
+async function getAttachment(sql: Sql, store: BlobStore, id: string): Promise<AttachmentDto | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<AttachmentRow[]>`SELECT * FROM attachments WHERE id = ${id}`;
-  return row ? toDto(row) : null;
+  return row ? withUpload(store, row) : null;
 }
 
 /** The request body as a Node stream: the raw request under @hono/node-server, the fetch body otherwise. */
@@ -139,7 +142,7 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
   const auth = boardAuth(deps);
 
   const found = async (id: string) => {
-    const row = await getAttachment(sql, id);
+    const row = await getAttachment(sql, store, id);
     if (!row) throw new Error(`attachment ${id} has no projection row after a committed write`);
     return row;
   };
@@ -165,7 +168,7 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
       throw new ApiError('VALIDATION_ERROR', 'id must be a UUID', [{ field: 'id', message: 'must be a UUID', code: 'invalid_format' }]);
     }
     if (requestedId) {
-      const existing = await getAttachment(sql, requestedId);
+      const existing = await getAttachment(sql, store, requestedId);
       if (existing) {
         // An offline client put the metadata in the document first and uploads the body now (or retries).
         if (existing.task_id === taskId && existing.sha256 === file.sha256 && !existing.deleted_at) {
@@ -190,7 +193,7 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
     await requireEntityAccess(sql, 'tasks', id, c.var.user.id, 'project.read', 'Task');
     const rows = await sql<AttachmentRow[]>`
       SELECT * FROM attachments WHERE task_id = ${id} AND deleted_at IS NULL ORDER BY created_at, id`;
-    return c.json({ success: true as const, data: rows.map(toDto) }, 200);
+    return c.json({ success: true as const, data: await Promise.all(rows.map((r) => withUpload(store, r))) }, 200);
   });
 
   router.openapi({ ...downloadRoute, middleware: [auth] }, async (c) => {
