@@ -14,6 +14,11 @@ export class RoomRegistry {
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   private closing = false;
 
+  /** True once closeAll started: new connections are told to come back later (ServerShutdown). */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
   constructor(private readonly opts: RegistryOptions) {}
 
   get(projectId: string): Room | undefined {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../../shared/protocol.ts';
 import { signAccessToken } from '../auth/tokens.ts';
+import { MemoryDocStore } from '../persistence/memory-doc-store.ts';
 import { awarenessFrame, SyncStep, syncFrame } from '../rooms/messages.ts';
 import type { TestUser } from '../test/fixtures.ts';
 import { connectProvider, rawSocket, startSyncHarness, waitFor, waitSynced, type SyncHarness } from './test-sync-server.ts';
@@ -142,6 +143,27 @@ describe('refusals', () => {
     h.deps.events.emit('membership-changed', { projectId, userId: bob.id, role: null });
     expect((await s.closed).code).toBe(CloseCode.MembershipChanged);
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('refuses with ServerError when the document cannot be loaded, and never starts from an empty one', async () => {
+    const store = new MemoryDocStore();
+    const seed = new Y.Doc();
+    seed.getText('t').insert(0, 'stored');
+    await store.append({ projectId, updates: [{ update: Y.encodeStateAsUpdate(seed), userId: null }] });
+    store.faults.load = () => new Error('storage unavailable');
+    const broken = await startSyncHarness({ db: h.db, config: { jwtSecret: h.config.jwtSecret }, store: () => store });
+    try {
+      const s = rawSocket(`${broken.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+      expect((await s.closed).code).toBe(CloseCode.ServerError);
+      expect(broken.registry.get(projectId)).toBeUndefined();
+      store.faults.load = undefined;
+      const c = connectProvider(broken.wsUrl, projectId, alice.token);
+      await waitSynced(c.provider);
+      expect(c.doc.getText('t').toString()).toBe('stored');
+      c.provider.destroy();
+    } finally {
+      await broken.close();
+    }
   });
 
   it('enforces the per-user connection limit', async () => {

@@ -131,6 +131,7 @@ export function attachSyncServer(
     try {
       room = await registry.acquire(projectId);
     } catch (error) {
+      if (registry.isClosing) return refuse(ws, CloseCode.ServerShutdown, 'server shutting down');
       logger.error({ err: (error as Error).message, projectId }, 'room load failed; refusing the connection');
       return refuse(ws, CloseCode.ServerError, 'document could not be loaded');
     }
