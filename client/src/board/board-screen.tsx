@@ -112,7 +112,14 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   // A console/test hook that writes to the open board without the UI's role checks, so the browser tests
   // can prove the server (not the UI) refuses a viewer's writes. It grants nothing: the server decides.
   useEffect(() => {
-    const hook = { forceCreateTask: (title: string) => createTask(doc, { title }, writeCtx) };
+    const hook = {
+      forceCreateTask: (title: string) => createTask(doc, { title }, writeCtx),
+      /** Bulk tasks in one transaction, for measuring large boards. */
+      seedTasks: (count: number, status: TaskStatus = 'TODO') =>
+        doc.transact(() => {
+          for (let i = 0; i < count; i++) createTask(doc, { title: `Seeded task ${i + 1}`, status }, writeCtx);
+        }, writeCtx.origin),
+    };
     (window as unknown as { __fieldboardDebug?: typeof hook }).__fieldboardDebug = hook;
     return () => {
       const w = window as unknown as { __fieldboardDebug?: typeof hook };

@@ -70,6 +70,9 @@ export function DeletedScreen({ projectId }: { projectId: string }) {
             </ul>
           )}
           <h2 className="section-gap">Comments</h2>
+          {deleted.comments.length > 0 && (
+            <p className="muted">Deleted comments are listed for reference; restoring a comment needs a restoreComment write in the document model, which does not exist yet.</p>
+          )}
           {deleted.comments.length === 0 ? (
             <p className="muted">No deleted comments.</p>
           ) : (
