@@ -1,5 +1,6 @@
 // Issue 5, test 7: after one visit the app loads with the network off (service worker), on every route.
-// Also checks the installability basics: a complete manifest whose icons are real PNGs of the stated size.
+// Also checks the installability basics: a complete manifest whose icons are real PNGs of the stated size,
+// and takes the manifest's screenshots (copied to client/public/screenshots/ after looking at them).
 import { expect, test } from '@playwright/test';
 import { card, createProjectViaUi, expectAllSaved, quickAdd, registerViaUi, screenshot, syncStatus, uniqueEmail, waitForServiceWorker } from './helpers.ts';
 
@@ -48,4 +49,26 @@ test('the manifest is complete and its icons are real PNGs of the stated sizes',
     // IHDR: width and height, big-endian, at bytes 16-23.
     expect(`${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`, image.src).toBe(image.sizes);
   }
+});
+
+test('app screenshots for the manifest (wide and narrow)', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await registerViaUi(page, { name: 'Mia Marsh', email: uniqueEmail('shots') });
+  await createProjectViaUi(page, 'North pipeline');
+  for (const title of ['Inspect valve chamber 4', 'Order 20 m of hose', 'Replace meter at site B']) await quickAdd(page, 'To do', title);
+  await quickAdd(page, 'In progress', 'Dig trench along plot 7');
+  await quickAdd(page, 'In review', 'Pressure test report');
+  await quickAdd(page, 'Done', 'Survey the route');
+  await expectAllSaved(page);
+  await waitForServiceWorker(page);
+  // The one-time "ready to work offline" note is not part of the product shots.
+  const note = page.getByRole('button', { name: 'OK' });
+  if (await note.isVisible()) await note.click();
+  await page.mouse.click(5, 300);
+  await screenshot(page, 'manifest-wide');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.reload(); // start with the first column in view
+  await expect(card(page, 'Inspect valve chamber 4')).toBeVisible();
+  await expectAllSaved(page);
+  await screenshot(page, 'manifest-narrow');
 });
