@@ -150,9 +150,8 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
   router.openapi({ ...uploadRoute, middleware: boardCreate(deps) }, async (c) => {
     const { id: taskId } = c.req.valid('param');
     const userId = c.var.user.id;
-    const { projectId } = await requireEntityAccess(sql, 'tasks', taskId, userId, 'board.write', 'Task');
-    const [task] = await sql<{ deleted: boolean }[]>`SELECT deleted_at IS NOT NULL AS deleted FROM tasks WHERE id = ${taskId}`;
-    if (task?.deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it before attaching files');
+    const { projectId, deleted } = await requireEntityAccess(sql, 'tasks', taskId, userId, 'board.write', 'Task');
+    if (deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it before attaching files');
     const contentType = c.req.header('content-type') ?? '';
     if (!/^multipart\/form-data\s*;/i.test(contentType)) {
       throw new ApiError('VALIDATION_ERROR', 'Send the file as multipart/form-data in a field named "file"');

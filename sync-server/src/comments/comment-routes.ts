@@ -80,9 +80,8 @@ export function commentRoutes(deps: AppDeps) {
   router.openapi({ ...createCommentRoute, middleware: boardCreate(deps) }, async (c) => {
     const { id: taskId } = c.req.valid('param');
     const userId = c.var.user.id;
-    const { projectId } = await requireEntityAccess(sql, 'tasks', taskId, userId, 'board.write', 'Task');
-    const [task] = await sql<{ deleted: boolean }[]>`SELECT deleted_at IS NOT NULL AS deleted FROM tasks WHERE id = ${taskId}`;
-    if (task?.deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it before commenting');
+    const { projectId, deleted } = await requireEntityAccess(sql, 'tasks', taskId, userId, 'board.write', 'Task');
+    if (deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it before commenting');
     const { content, parent_id } = c.req.valid('json');
     if (parent_id) {
       const [parent] = await sql<{ task_id: string }[]>`SELECT task_id FROM comments WHERE id = ${parent_id}`;

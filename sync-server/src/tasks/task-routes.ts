@@ -141,8 +141,8 @@ export function taskRoutes(deps: AppDeps) {
 
   const patchHandler = async (c: Context<AppEnv>, id: string, patch: TaskPatchInput) => {
     const userId = c.var.user.id;
-    const { projectId } = await requireEntityAccess(sql, 'tasks', id, userId, 'board.write', 'Task');
-    await requireLive(sql, id);
+    const { projectId, deleted } = await requireEntityAccess(sql, 'tasks', id, userId, 'board.write', 'Task');
+    requireLive(deleted);
     await requireMembers(sql, projectId, { assignee_id: patch.assignee_id });
     const { checklist, ...fields } = patch;
     await writeDoc(
@@ -181,8 +181,8 @@ export function taskRoutes(deps: AppDeps) {
   router.openapi({ ...moveRoute, middleware: [auth] }, async (c) => {
     const { id } = c.req.valid('param');
     const userId = c.var.user.id;
-    const { projectId } = await requireEntityAccess(sql, 'tasks', id, userId, 'board.write', 'Task');
-    await requireLive(sql, id);
+    const { projectId, deleted } = await requireEntityAccess(sql, 'tasks', id, userId, 'board.write', 'Task');
+    requireLive(deleted);
     const to = c.req.valid('json');
     await writeDoc(deps, projectId, userId, (doc) => moveTask(doc, id, to, { userId }), { missingIs: 'VALIDATION_ERROR' });
     return okTask(c, await found(id));
@@ -191,9 +191,8 @@ export function taskRoutes(deps: AppDeps) {
   return router;
 }
 
-async function requireLive(sql: Sql, taskId: string) {
-  const [row] = await sql<{ deleted: boolean }[]>`SELECT deleted_at IS NOT NULL AS deleted FROM tasks WHERE id = ${taskId}`;
-  if (row?.deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it first (POST /api/tasks/{id}/restore)');
+function requireLive(deleted: boolean) {
+  if (deleted) throw new ApiError('CONFLICT', 'The task is deleted; restore it first (POST /api/tasks/{id}/restore)');
 }
 
 /** Assignees and reporters must be members of the project (any role), so nobody is assigned to a stranger. */
