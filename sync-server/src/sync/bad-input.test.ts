@@ -122,6 +122,23 @@ describe('yjs #687', () => {
   });
 });
 
+describe('a poison row already in yjs_updates', () => {
+  it('is quarantined (skipped, counted) and the document loads quickly with everything else', async () => {
+    const projectC = await h.project([[alice, 'ADMIN']]);
+    const good = docWith('kept next to the poison');
+    await h.db.sql`INSERT INTO yjs_updates (project_id, update) VALUES (${projectC}, ${Buffer.from(POISON_687)})`;
+    await h.db.sql`INSERT INTO yjs_updates (project_id, update) VALUES (${projectC}, ${Buffer.from(Y.encodeStateAsUpdate(good))})`;
+    const t0 = performance.now();
+    const c = connectProvider(h.wsUrl, projectC, alice.token);
+    await waitSynced(c.provider);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(c.doc.getText('t').toString()).toBe('kept next to the poison');
+    const text = await (await fetch(`${h.httpUrl}/metrics`)).text();
+    expect(text).toMatch(/fieldboard_sync_quarantined_updates_total 1/);
+    c.provider.destroy();
+  });
+});
+
 describe('metrics', () => {
   it('serves Prometheus text with connections, rooms, updates, persistence, saved acks and refusals by code name', async () => {
     const res = await fetch(`${h.httpUrl}/metrics`);
@@ -141,6 +158,6 @@ describe('metrics', () => {
     expect(text).toMatch(/fieldboard_sync_refusals_total\{code="MalformedMessage"\} [1-9]/);
     expect(text).toMatch(/fieldboard_sync_refusals_total\{code="MessageTooLarge"\} 1/);
     expect(text).toMatch(/fieldboard_sync_refusals_total\{code="RateLimited"\} 1/);
-    expect(text).toMatch(/fieldboard_sync_loaded_rooms 2/);
+    expect(text).toMatch(/fieldboard_sync_loaded_rooms 3/);
   });
 });
