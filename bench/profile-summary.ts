@@ -1,5 +1,6 @@
 // `node --import tsx bench/profile-summary.ts <file.cpuprofile|dir>...`: prints the markdown summary of
-// each CPU profile (the harness writes them with `npm run bench -- --profile`).
+// each CPU profile (the harness writes them with `npm run bench -- --profile`, and prints each server's
+// start-up time, which --skip leaves out).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderProfile, summarizeProfile } from './lib/profile.ts';
@@ -9,9 +10,12 @@ function profiles(path: string): string[] {
   return path.endsWith('.cpuprofile') ? [path] : [];
 }
 
-const files = process.argv.slice(2).flatMap(profiles);
+const args = process.argv.slice(2);
+const skip = args.find((a) => a.startsWith('--skip='));
+const skipMs = skip ? Number(skip.slice('--skip='.length)) : 0;
+const files = args.filter((a) => !a.startsWith('--')).flatMap(profiles);
 if (files.length === 0) {
-  console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile | directory>...');
+  console.error('usage: node --import tsx bench/profile-summary.ts [--skip=<ms of start-up to leave out>] <file.cpuprofile | directory>...');
   process.exit(2);
 }
-for (const file of files) console.log(renderProfile(summarizeProfile(file), file));
+for (const file of files) console.log(renderProfile(summarizeProfile(file, { skipMs }), file));

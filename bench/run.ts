@@ -93,6 +93,7 @@ for (const scenario of scenarios) {
           core: SERVER_CORE,
           ...(profileDir && name === 'ours' ? { cpuProfileDir: join(profileDir, `s${scenario.id}-run${run + 1}`) } : {}),
         });
+        if (profileDir && name === 'ours') log(`  ${name}: ready after ${server.readyMs.toFixed(0)} ms (profile-summary --skip=${Math.ceil(server.readyMs)})`);
         const loadBefore = loadavg()[0]!;
         const record = await scenario.runOnce(server, { quick, log });
         record.notes.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);

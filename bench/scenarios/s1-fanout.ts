@@ -9,7 +9,7 @@ export const scenario1: Scenario = {
   id: 1,
   title: '1 doc x 50 clients, 20 updates/s: delivery latency',
   servers: ALL_SERVERS,
-  runs: (quick) => (quick ? 1 : 5),
+  runs: (quick) => (quick ? 1 : 3),
   async runOnce(server, ctx) {
     const clients = 50;
     const [doc] = await server.createDocs(1, clients);
@@ -19,7 +19,7 @@ export const scenario1: Scenario = {
       // Warm-up: JIT and first-message paths on both sides, not measured.
       await workload.run({ rate: 20, durationMs: ctx.quick ? 300 : 2000, drainMs: 2000, serverPid: server.pid });
       await sleep(200);
-      const r = await workload.run({ rate: 20, durationMs: ctx.quick ? 1500 : 20_000, drainMs: 5000, serverPid: server.pid });
+      const r = await workload.run({ rate: 20, durationMs: ctx.quick ? 1500 : 10_000, drainMs: 5000, serverPid: server.pid });
       return {
         metrics: {
           p50_ms: r.latency.p50,

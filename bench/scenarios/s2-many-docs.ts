@@ -22,7 +22,7 @@ export const scenario2: Scenario = {
     try {
       const workload = prepareWorkload(groups);
       const rate = docsCount * perDoc; // 1 update/s per client
-      const r = await workload.run({ rate, durationMs: ctx.quick ? 1500 : 15_000, drainMs: 5000, serverPid: server.pid });
+      const r = await workload.run({ rate, durationMs: ctx.quick ? 1500 : 8000, drainMs: 5000, serverPid: server.pid });
       return {
         metrics: {
           connect_sync_ms: syncMs,

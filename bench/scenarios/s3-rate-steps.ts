@@ -16,7 +16,7 @@ export const scenario3: Scenario = {
   async runOnce(server, ctx) {
     const docsCount = 10;
     const perDoc = 5;
-    const steps = ctx.quick ? [50, 100] : [100, 200, 400, 700, 1000, 1400, 1800, 2400, 3000];
+    const steps = ctx.quick ? [50, 100] : [200, 400, 700, 1000, 1500, 2000, 3000];
     const docs = await server.createDocs(docsCount, perDoc);
     const { groups } = await connectAll((d, slot) => server.connect(docs[d]!, slot, new Y.Doc()), docsCount, perDoc);
     const notes: string[] = [];
@@ -28,7 +28,7 @@ export const scenario3: Scenario = {
       const workload = prepareWorkload(groups);
       await workload.run({ rate: 50, durationMs: ctx.quick ? 300 : 1000, drainMs: 2000, serverPid: server.pid });
       for (const rate of steps) {
-        const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 4000, drainMs: 3000, serverPid: server.pid });
+        const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: server.pid });
         ctx.log(`    step ${rate}/s: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
         if (r.saturated) {
           saturated = true;

@@ -8,8 +8,8 @@ import { sleep } from '../lib/schedule.ts';
 import { connectAll, destroyAll } from '../lib/workload.ts';
 import { ALL_SERVERS, type Scenario } from './types.ts';
 
-/** How long to wait after the last client leaves; above ours' unload delay plus a persist and a GC. */
-export const UNLOAD_WAIT_MS = Number(process.env.BENCH_UNLOAD_WAIT_MS ?? 40_000);
+/** How long to wait after the last client leaves: ours unloads 30 s after (SYNC_ROOM_IDLE_MS default). */
+export const UNLOAD_WAIT_MS = Number(process.env.BENCH_UNLOAD_WAIT_MS ?? 32_000);
 
 /** Waits until the process uses under 5% of a core for a second (or `maxMs` passes). */
 async function quiesce(pid: number, maxMs: number) {

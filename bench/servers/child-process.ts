@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 export interface RunningProcess {
   child: ChildProcess;
   pid: number;
+  /** Milliseconds from spawn to the ready line (skip this much of a CPU profile to see only the scenario). */
+  readyMs: number;
   /** The last few kB of the process's output, for error messages. */
   output(): string;
   stop(graceMs?: number): Promise<void>;
@@ -39,6 +41,7 @@ export async function startPinned(opts: {
   ready: RegExp;
   timeoutMs?: number;
 }): Promise<{ proc: RunningProcess; match: RegExpExecArray }> {
+  const spawnedAt = performance.now();
   const child = spawn('nice', ['-n', String(BENCH_NICE), 'taskset', '-c', String(opts.core), ...opts.command], {
     cwd: opts.cwd,
     env: opts.env,
@@ -53,6 +56,7 @@ export async function startPinned(opts: {
   const proc: RunningProcess = {
     child,
     pid: child.pid ?? -1,
+    readyMs: 0,
     output: () => tail,
     async stop(graceMs = 10_000) {
       if (exited) return;
@@ -91,5 +95,6 @@ export async function startPinned(opts: {
     await proc.stop(1000);
     throw error;
   });
+  proc.readyMs = performance.now() - spawnedAt;
   return { proc, match };
 }

@@ -19,6 +19,7 @@ export async function launchHocuspocus(opts: LaunchOptions): Promise<BenchServer
     name: 'hocuspocus',
     pid: proc.pid,
     port,
+    readyMs: proc.readyMs,
     output: () => proc.output(),
     async createDocs(count) {
       const run = `${Date.now().toString(36)}-${seq++}`;

@@ -115,6 +115,7 @@ export async function launchOurs(opts: OursLaunchOptions): Promise<OursServer> {
     name: 'ours',
     pid: proc.pid,
     port,
+    readyMs: proc.readyMs,
     output: () => proc.output(),
     db,
     jwtSecret,

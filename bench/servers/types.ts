@@ -24,6 +24,8 @@ export interface BenchServer {
   readonly name: ServerName;
   readonly pid: number;
   readonly port: number;
+  /** Milliseconds from spawn to listening. */
+  readonly readyMs: number;
   /** The tail of the server's own output (logs), for diagnosing a run. */
   output(): string;
   /** Creates `count` documents, each usable by `clientsPerDoc` clients at once. */

@@ -23,6 +23,7 @@ export async function launchYWebsocketServer(opts: LaunchOptions): Promise<Bench
     name: 'y-websocket-server',
     pid: proc.pid,
     port,
+    readyMs: proc.readyMs,
     output: () => proc.output(),
     async createDocs(count) {
       const run = `${Date.now().toString(36)}-${seq++}`;
