@@ -62,6 +62,19 @@ test('a VIEWER cannot change anything', async ({ browser }) => {
   await a.reload();
   await expect(card(a, 'Visible task')).toBeVisible();
   await expect(column(a, 'To do').getByRole('article', { name: 'Sneaky viewer task' })).toHaveCount(0);
+
+  // The owner manages members on the members screen: promote the viewer, then invite by email.
+  await a.goto(`/projects/${projectId}/members`);
+  const roleSelect = a.getByRole('combobox', { name: 'Role of Vera Viewer' });
+  await expect(roleSelect).toHaveValue('VIEWER');
+  await roleSelect.selectOption('MEMBER');
+  await a.reload();
+  await expect(a.getByRole('combobox', { name: 'Role of Vera Viewer' })).toHaveValue('MEMBER');
+  // The last admin cannot be demoted or removed, so the owner's own row has no controls.
+  await expect(a.getByRole('combobox', { name: 'Role of Owen Owner' })).toHaveCount(0);
+  await a.getByLabel('Email of the person to add').fill('nobody-here@example.com');
+  await a.getByRole('button', { name: 'Add member' }).click();
+  await expect(a.getByText('No Fieldboard account uses this email yet.')).toBeVisible();
   await ctxA.close();
   await ctxV.close();
 });
