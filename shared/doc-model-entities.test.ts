@@ -20,6 +20,7 @@ import {
   removeAttachment,
   removeChecklistItem,
   renameTag,
+  restoreComment,
   setTaskTags,
   toggleChecklistItem,
   type CommentNode,
@@ -65,6 +66,19 @@ describe('comments', () => {
     expect(shape(readCommentTree(doc, task))).toEqual([['(deleted true)', [['reply', []]]]]);
     deleteComment(doc, reply);
     expect(readCommentTree(doc, task)).toEqual([]);
+  });
+
+  it('[DM7] restoreComment brings a deleted comment back with its content, and is idempotent', () => {
+    const doc = new Y.Doc();
+    const task = createTask(doc, { title: 't' });
+    const root = addComment(doc, { task_id: task, content: 'root', author_id: null });
+    deleteComment(doc, root);
+    expect(readCommentTree(doc, task)).toEqual([]);
+    restoreComment(doc, root);
+    restoreComment(doc, root);
+    expect(shape(readCommentTree(doc, task))).toEqual([['root', []]]);
+    expect(readCommentTree(doc, task)[0].deleted_at).toBeNull();
+    expect(code(() => restoreComment(doc, '99999999-9999-4999-8999-999999999999'))).toBe('NOT_FOUND');
   });
 
   it('[DM7] a reply concurrent with deleting its parent stays visible under a placeholder', () => {

@@ -3,7 +3,7 @@
 export * from './doc-model/types.ts';
 export { MAP, initDoc, isNewerSchema, schemaVersionOf } from './doc-model/layout.ts';
 export { createTask, deleteTask, getDescription, moveTask, restoreTask, setTaskTags, updateTask } from './doc-model/tasks.ts';
-export { addComment, deleteComment, editComment } from './doc-model/comments.ts';
+export { addComment, deleteComment, editComment, restoreComment } from './doc-model/comments.ts';
 export { createTag, deleteTag, recolorTag, renameTag } from './doc-model/tags.ts';
 export {
   addChecklistItem,

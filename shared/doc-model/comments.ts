@@ -59,3 +59,12 @@ export function deleteComment(doc: Y.Doc, id: string, ctx?: WriteContext): void 
     comment.map.set('deleted_at', w.now);
   });
 }
+
+/** Undoes a soft delete (the "Recently deleted" view). The content was kept, so it comes back unchanged. */
+export function restoreComment(doc: Y.Doc, id: string, ctx?: WriteContext): void {
+  write(doc, ctx, () => {
+    const comment = requireComment(doc, id);
+    if (comment.map.get('deleted_at') == null) return;
+    comment.map.set('deleted_at', null);
+  });
+}
