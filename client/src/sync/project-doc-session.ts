@@ -350,15 +350,17 @@ export class ProjectSession {
     return () => this.listeners.delete(listener);
   };
 
-  destroy(): void {
+  /** Closes the session; the returned promise settles once its last IndexedDB writes are done. */
+  destroy(): Promise<unknown> {
     this.destroyed = true;
     if (this.statusTimer) clearTimeout(this.statusTimer);
-    void this.indexer.flush();
+    const indexed = this.indexer.flush();
     for (const cleanup of this.cleanups) cleanup();
     this.doc.off('update', this.onUpdate);
     this.provider?.destroy();
     this.awareness.destroy();
     this.undoManager.destroy();
     this.listeners.clear();
+    return Promise.all([indexed, this.writeChain]);
   }
 }

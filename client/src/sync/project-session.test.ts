@@ -1,0 +1,160 @@
+// A project session against a scripted server socket: the status only says saved once a saved vector
+// covers every local change, TokenExpired makes it reconnect with a different token, NotFound stops it.
+import 'fake-indexeddb/auto';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { createTask } from '../../../shared/doc-model.ts';
+import { CloseCode, MessageType } from '../../../shared/protocol.ts';
+
+const tokens = vi.hoisted(() => ({ current: 'tok-1', refreshedWith: [] as (string | null)[] }));
+vi.mock('../auth/session.ts', () => ({
+  getAccessToken: async () => tokens.current,
+  refreshAccessToken: async (rejected: string | null) => {
+    tokens.refreshedWith.push(rejected);
+    tokens.current = `tok-${tokens.refreshedWith.length + 1}`;
+    return tokens.current;
+  },
+  useSession: { getState: () => ({ status: 'authenticated', accessToken: tokens.current }) },
+  onSignOut: () => () => {},
+}));
+
+const { ProjectSession } = await import('./project-doc-session.ts');
+const { userDb } = await import('../db/database.ts');
+
+/** The server end of one connection, driven by the test. */
+class ServerSocket {
+  static all: ServerSocket[] = [];
+  readyState = 0;
+  binaryType = 'arraybuffer';
+  protocol = '';
+  onopen: ((e: Event) => void) | null = null;
+  onmessage: ((e: { data: ArrayBuffer }) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  onclose: ((e: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+  received: Uint8Array[] = [];
+  constructor(readonly url: string, readonly protocols: string[]) {
+    ServerSocket.all.push(this);
+  }
+  send(data: Uint8Array) {
+    this.received.push(new Uint8Array(data));
+  }
+  close() {
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.protocol = 'fieldboard.v1';
+    this.onopen?.(new Event('open'));
+  }
+  push(bytes: Uint8Array) {
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+  }
+  serverClose(code: number) {
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '', wasClean: true });
+  }
+  /** Applies every update the client sent to `doc` (the server's copy). */
+  applyReceived(doc: Y.Doc) {
+    for (const frame of this.received) {
+      const d = decoding.createDecoder(frame);
+      if (decoding.readVarUint(d) !== MessageType.Sync) continue;
+      const type = decoding.readVarUint(d);
+      if (type === syncProtocol.messageYjsSyncStep2 || type === syncProtocol.messageYjsUpdate) Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+    }
+  }
+}
+
+function step2(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Sync);
+  syncProtocol.writeSyncStep2(e, doc);
+  return encoding.toUint8Array(e);
+}
+function saved(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Saved);
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(e);
+}
+const until = async (check: () => boolean | Promise<boolean>, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const PROJECT = '5e0c1d2e-3333-4444-8555-966666666666';
+let userId: string;
+let session: InstanceType<typeof ProjectSession> | null = null;
+
+beforeEach(async () => {
+  ServerSocket.all = [];
+  tokens.current = 'tok-1';
+  tokens.refreshedWith = [];
+  vi.stubGlobal('WebSocket', ServerSocket);
+  userId = crypto.randomUUID();
+  await userDb(userId).projects.put({
+    id: PROJECT, name: 'P', description: '', status: 'ACTIVE', color: null, start_date: null, end_date: null, created_by: null,
+    created_at: '', updated_at: '', role: 'MEMBER', pending: 0, pending_error: null, task_counts: null,
+  });
+});
+afterEach(async () => {
+  await session?.destroy();
+  session = null;
+  vi.unstubAllGlobals();
+  await userDb(userId).delete();
+});
+
+describe('project session', () => {
+  it('says "saved" only after a saved vector covers the local change', async () => {
+    session = new ProjectSession(PROJECT, userId, 'Una');
+    await until(() => ServerSocket.all.length === 1);
+    const ws = ServerSocket.all[0];
+    expect(ws.protocols).toEqual(['fieldboard.v1', 'auth.tok-1']);
+    expect(ws.url.endsWith(`/sync/${PROJECT}`)).toBe(true);
+    ws.open();
+    const server = new Y.Doc();
+    ws.push(step2(server));
+    ws.push(saved(server));
+    await until(() => session!.getView().status.state === 'saved');
+
+    createTask(session.doc, { title: 'Check the pump' }, { origin: session.origin });
+    await until(() => session!.getView().status.unsavedCount === 1);
+    expect(session.getView().status.state).toBe('syncing');
+    // A saved message that does not cover the change (sent before the server had it) changes nothing.
+    ws.push(saved(server));
+    await session.flush();
+    expect(session.getView().status.unsavedCount).toBe(1);
+
+    ws.applyReceived(server);
+    ws.push(saved(server));
+    await until(() => session!.getView().status.state === 'saved');
+    expect(session.getView().status.lastSavedAt).toBeTypeOf('number');
+    expect(session.undoManager.canUndo()).toBe(true);
+  });
+
+  it('reconnects with a different token after TokenExpired, and stops for good on NotFound', async () => {
+    session = new ProjectSession(PROJECT, userId, 'Una');
+    await until(() => ServerSocket.all.length === 1);
+    ServerSocket.all[0].open();
+    ServerSocket.all[0].serverClose(CloseCode.TokenExpired);
+    await until(() => ServerSocket.all.length === 2);
+    expect(tokens.refreshedWith).toEqual(['tok-1']);
+    expect(ServerSocket.all[1].protocols).toEqual(['fieldboard.v1', 'auth.tok-2']);
+
+    // NotFound also re-reads the project over REST (my role may be gone).
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Not found' } }), { status: 404 }));
+    ServerSocket.all[1].open();
+    ServerSocket.all[1].serverClose(CloseCode.NotFound);
+    await until(() => session!.getView().noAccess);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(ServerSocket.all).toHaveLength(2);
+    expect(session.getView().canWrite).toBe(false);
+    // The server said no access: the cached project is dropped, so it leaves the project list.
+    await until(async () => (await userDb(userId).projects.get(PROJECT)) === undefined);
+  });
+});
