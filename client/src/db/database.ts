@@ -90,6 +90,22 @@ export interface ChangedTask {
   changedAt: number;
 }
 
+/** A file attached while offline (or still uploading): kept here until the server has it. */
+export interface PendingUpload {
+  /** The attachment id, already in the project's document. */
+  id: string;
+  projectId: string;
+  taskId: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  blob: Blob;
+  createdAt: number;
+  /** Why the server refused it for good; null while it may still upload. */
+  error: string | null;
+}
+
 export type FieldboardDb = Dexie & {
   docUpdates: EntityTable<DocUpdateRow, 'seq'>;
   pendingChanges: EntityTable<PendingChange, 'id'>;
@@ -97,6 +113,7 @@ export type FieldboardDb = Dexie & {
   projects: EntityTable<ProjectRecord, 'id'>;
   tasks: EntityTable<TaskRecord, 'id'>;
   changedTasks: Table<ChangedTask, [string, string]>;
+  pendingUploads: EntityTable<PendingUpload, 'id'>;
 };
 
 export function dbName(userId: string): string {
@@ -113,6 +130,8 @@ export function createUserDb(userId: string): FieldboardDb {
     tasks: 'id, project_id, [project_id+status], assignee_id, due_date, *tag_ids, *title_words, [project_id+deleted]',
     changedTasks: '[projectId+taskId], projectId',
   });
+  // v2: attachments waiting for upload (client/src/task/attachments-queue.ts).
+  db.version(2).stores({ pendingUploads: 'id, taskId, createdAt' });
   return db;
 }
 

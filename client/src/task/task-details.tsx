@@ -79,7 +79,12 @@ export function TaskDetails({ session, projectId, taskId, readOnly, members }: T
             <TaskFields task={task} doc={doc} write={write.run} readOnly={readOnly || deleted} members={members} />
             <DescriptionEditor doc={doc} taskId={task.id} origin={session.origin} readOnly={readOnly || deleted} />
             <ChecklistEditor task={task} doc={doc} write={write.run} readOnly={readOnly || deleted} />
-            <AttachmentsList doc={doc} taskId={task.id} members={members} />
+            <AttachmentsList
+              doc={doc}
+              taskId={task.id}
+              members={members}
+              upload={readOnly || deleted ? undefined : { projectId, ctx: { ...write.ctx, userId: session.userId } }}
+            />
             <CommentThread doc={doc} taskId={task.id} write={write.run} readOnly={readOnly || deleted} selfId={session.userId} role={session.role} members={members} />
             {!readOnly && !deleted && (
               <div className="form-actions task-danger">
