@@ -16,6 +16,7 @@ import './styles/layout.css';
 import './styles/projects.css';
 import './styles/board.css';
 import './styles/task.css';
+import { startUploadWorker } from './task/attachments-upload.tsx';
 
 export function App() {
   const status = useSession((s) => s.status);
@@ -31,6 +32,9 @@ export function App() {
   useEffect(() => {
     document.title = titleFor(route);
   }, [route]);
+
+  // Files attached offline upload whenever the app runs signed in and the network is there.
+  useEffect(() => (status === 'authenticated' ? startUploadWorker() : undefined), [status]);
 
   if (status === 'loading') {
     return (
