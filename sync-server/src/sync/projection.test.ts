@@ -182,7 +182,7 @@ describe('projections and activity', () => {
     await room.queue.whenIdle();
 
     const expected = sortRows(JSON.parse(JSON.stringify(projectDoc(room.doc))) as ProjectionRows);
-    const actual = sortRows(await readProjection(h.db.sql, projectId));
+    const actual = sortRows(await readProjection(h.deps.sql, projectId));
     expect(actual.tasks.length).toBeGreaterThan(5);
     expect(actual.comments.length).toBeGreaterThan(0);
     expect(actual.tags.length).toBeGreaterThan(0);
@@ -192,7 +192,7 @@ describe('projections and activity', () => {
     if (process.env.DEBUG_PROJECTION) console.log(JSON.stringify({ counts: Object.fromEntries(Object.entries(actual).map(([k, v]) => [k, v.length])) }));
     expect(actual).toEqual(expected);
 
-    const activity = await h.db.sql<{ user_id: string; action: string; entity_id: string; changes: Record<string, unknown> }[]>`
+    const activity = await h.deps.sql<{ user_id: string; action: string; entity_id: string; changes: Record<string, unknown> }[]>`
       SELECT user_id::text, action, entity_id::text, changes FROM activity_log WHERE project_id = ${projectId}`;
     if (process.env.DEBUG_PROJECTION) console.log(JSON.stringify(activity.reduce<Record<string, number>>((m, r) => ({ ...m, [r.action]: (m[r.action] ?? 0) + 1 }), {})));
     // Every recorded creation is attributed to its creator, and every row names someone who acted on that entity.

@@ -74,7 +74,7 @@ describe('sync relay', () => {
     await waitFor(() => fb.frames.some((f) => messageType(f) === MessageType.Saved && coversClient(f, doc.clientID, 7)), 3000, 'saved');
     await waitFor(() => yws.frames.some((f) => messageType(f) === MessageType.Sync && f.length > 10), 3000, 'relay to y-websocket peer');
     expect(yws.frames.some((f) => messageType(f) === MessageType.Saved)).toBe(false);
-    const rows = await h.db.sql`SELECT count(*)::int AS n FROM yjs_updates WHERE project_id = ${projectId} AND user_id = ${alice.id}`;
+    const rows = await h.deps.sql`SELECT count(*)::int AS n FROM yjs_updates WHERE project_id = ${projectId} AND user_id = ${alice.id}`;
     expect(rows[0]!.n).toBeGreaterThan(0);
     fb.ws.close();
     yws.ws.close();

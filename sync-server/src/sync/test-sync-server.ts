@@ -80,8 +80,8 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
     port,
     wsUrl: `ws://127.0.0.1:${port}/sync`,
     httpUrl: `http://127.0.0.1:${port}`,
-    user: () => createUser({ sql: db.sql, config }),
-    project: (members) => createProject(db, members),
+    user: () => createUser({ sql, config }),
+    project: (members) => createProject({ sql }, members),
     async close() {
       await sync.close();
       server.closeAllConnections();
