@@ -7,13 +7,14 @@ import * as decoding from 'lib0/decoding';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { CloseCode, FATAL_CLOSE_CODES, MessageType } from '../../../shared/protocol.ts';
+import { CloseCode, MessageType } from '../../../shared/protocol.ts';
 import { can, type Role } from '../../../shared/roles.ts';
 import { getAccessToken, refreshAccessToken, useSession } from '../auth/session.ts';
 import { userDb, type FieldboardDb } from '../db/database.ts';
 import { appendUpdate, applyStored, compactUpdates, countUpdates, COMPACT_THRESHOLD, loadUpdates } from '../db/update-store.ts';
 import { refreshProject } from '../projects/project-store.ts';
 import { createAuthedSocketClass, type TokenResult } from './authed-socket.ts';
+import { decideOnClose } from './close-policy.ts';
 import { computeSyncState, type Connection, type SyncStatus } from './connection-status.ts';
 import { TaskIndexer } from './task-indexer.ts';
 import { applySavedVector, describeLocalChange, recordLocalChange } from './unsaved-tracker.ts';
@@ -188,29 +189,17 @@ export class ProjectSession {
     return provider;
   }
 
-  /** Decides from the close code alone whether retrying can help (see shared/protocol.ts). */
+  /** Applies decideOnClose; returns whether y-websocket should reconnect. */
   private shouldReconnect(code: number): boolean {
-    if (code === CloseCode.TokenExpired) {
-      this.forceRefresh = true;
-      return true;
-    }
-    if (code === CloseCode.Unauthenticated) {
-      // One forced refresh may fix a token the server no longer accepts; after that, sign-in is needed.
-      this.authFailures++;
-      this.forceRefresh = true;
-      return this.authFailures <= 1;
-    }
-    if (code === CloseCode.NotFound) {
+    this.authFailures = code === CloseCode.Unauthenticated ? this.authFailures + 1 : this.authFailures;
+    const decision = decideOnClose(code, this.authFailures);
+    if (decision.refreshToken) this.forceRefresh = true;
+    if (decision.noAccess) {
       this.noAccess = true;
       this.setConnection('no-access');
-      void refreshProject(this.projectId).catch(() => {});
-      return false;
     }
-    if (code === CloseCode.MembershipChanged) {
-      void refreshProject(this.projectId).catch(() => {});
-      return true;
-    }
-    return !FATAL_CLOSE_CODES.includes(code);
+    if (decision.refreshRole) void refreshProject(this.projectId).catch(() => {});
+    return decision.reconnect;
   }
 
   private maybeConnect(): void {
