@@ -9,17 +9,12 @@ import { requireAuth } from '../auth/middleware.ts';
 import type { Sql } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { AppDeps, AppEnv } from '../http/context.ts';
+import type { DocWriter } from '../rooms/doc-writer.ts';
 import { idempotency } from '../http/idempotency.ts';
 
-/** The sync server's write path: one Y transaction on the room's document as `userId`, resolved after commit. */
-export interface DocWriter {
-  transact<T>(projectId: string, userId: string, fn: (doc: Y.Doc) => T): Promise<T>;
-}
-
-export function docWriter(deps: AppDeps): DocWriter {
-  const writer = (deps as AppDeps & { docs?: DocWriter }).docs;
-  if (!writer) throw new Error('AppDeps.docs (the sync server DocWriter) is missing: board writes need it');
-  return writer;
+function docWriter(deps: AppDeps): DocWriter {
+  if (!deps.docs) throw new Error('AppDeps.docs (the sync server DocWriter) is missing: board writes need it');
+  return deps.docs;
 }
 
 /**
