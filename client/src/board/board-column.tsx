@@ -1,6 +1,6 @@
 // One column: a droppable area with a virtualized list of sortable cards (only the visible ones are in
 // the DOM, so a column of thousands of tasks scrolls smoothly) and a quick-add form.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
@@ -43,6 +43,8 @@ export function BoardColumn(props: BoardColumnProps) {
     getItemKey: (index) => tasks[index]!.id,
   });
   const headingId = `column-${status}`;
+  // Stable between scroll renders: SortableContext re-derives its item indexes whenever this array changes.
+  const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
 
   const focusIndex = focusTaskId ? tasks.findIndex((t) => t.id === focusTaskId) : -1;
   const { onFocused } = props;
@@ -69,7 +71,7 @@ export function BoardColumn(props: BoardColumnProps) {
       </div>
       <div className="column-scroll" ref={scrollRef}>
         <div ref={setNodeRef} style={{ minHeight: '100%' }}>
-          <SortableContext id={status} items={tasks.map((t) => t.id)} strategy={verticalListSortingStrategy} disabled={ctx.readOnly}>
+          <SortableContext id={status} items={ids} strategy={verticalListSortingStrategy} disabled={ctx.readOnly}>
             {tasks.length === 0 ? (
               <p className="column-empty">{total === 0 ? 'No tasks' : 'No tasks match the filters'}</p>
             ) : (
