@@ -10,6 +10,8 @@ import type { AttachmentRow, CommentRow, ProjectionDelta, TagRow, TaskRow } from
 import type { ActivityEntry } from '../persistence/effects.ts';
 
 export interface KnownRows {
+  /** `${taskId} ${userId}` -> when that user's last description edit was logged (ms). */
+  descriptionLogged?: Map<string, number>;
   tasks: Map<string, TaskRow>;
   comments: Map<string, CommentRow>;
   tags: Map<string, TagRow>;
@@ -20,6 +22,11 @@ export interface KnownRows {
 const TASK_FIELDS = ['title', 'description', 'priority', 'assignee_id', 'reporter_id', 'due_date', 'estimated_hours', 'actual_hours', 'checklist'] as const;
 /** Long text in activity rows is cut: the document holds the full history. */
 const MAX_TEXT = 500;
+/**
+ * Descriptions are edited live (one transaction per keystroke): one activity row per user and task per
+ * window, not one per keystroke.
+ */
+export const DESCRIPTION_ACTIVITY_WINDOW_MS = 60_000;
 
 function clip(v: unknown): unknown {
   return typeof v === 'string' && v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}…` : v;
@@ -29,7 +36,7 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: string | null): ActivityEntry[] {
+export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: string | null, nowMs = Date.now()): ActivityEntry[] {
   const out: ActivityEntry[] = [];
   const push = (action: string, entityType: ActivityEntry['entityType'], entityId: string, taskId: string | null, changes: Record<string, unknown> = {}) =>
     out.push({ userId, action, entityType, entityId, taskId, changes });
@@ -48,6 +55,12 @@ export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: s
     if (prev.status !== row.status) push('task.moved', 'task', row.id, row.id, { status: [prev.status, row.status] });
     const changed: Record<string, unknown> = {};
     for (const f of TASK_FIELDS) if (!same(prev[f], row[f])) changed[f] = [clip(prev[f]), clip(row[f])];
+    if ('description' in changed) {
+      const key = `${row.id} ${userId}`;
+      const logged = (known.descriptionLogged ??= new Map()).get(key);
+      if (logged !== undefined && nowMs - logged < DESCRIPTION_ACTIVITY_WINDOW_MS) delete changed.description;
+      else known.descriptionLogged.set(key, nowMs);
+    }
     if (Object.keys(changed).length) taskUpdates.set(row.id, changed);
   }
   for (const id of delta.tasks.remove) {
