@@ -66,6 +66,12 @@ export class ProjectSession {
   private noAccess = false;
   private connection: Connection = 'offline';
   private unsavedCount = 0;
+  /**
+   * Local changes whose IndexedDB write (update + pending-change row) has not completed. They count as
+   * unsaved: until the write lands, the pending-change table cannot show them, and a page closed now would
+   * lose them. A failed write never decrements, so the indicator can never say "saved" for it.
+   */
+  private localWritesInFlight = 0;
   private lastSavedAt: number | null = null;
   private lastActivityAt = 0;
   private connectionOpenedAt = 0;
@@ -127,11 +133,18 @@ export class ProjectSession {
     this.cleanups.push(() => sub.unsubscribe());
     const online = () => this.maybeConnect();
     const offline = () => this.goOffline();
+    // Only changes not yet in IndexedDB can be lost by closing the page (the rest sync on the next visit):
+    // ask the browser to confirm leaving while any local write is still in flight.
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (this.localWritesInFlight > 0) event.preventDefault();
+    };
     window.addEventListener('online', online);
     window.addEventListener('offline', offline);
+    window.addEventListener('beforeunload', beforeUnload);
     this.cleanups.push(() => {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
+      window.removeEventListener('beforeunload', beforeUnload);
     });
   }
 
@@ -245,9 +258,15 @@ export class ProjectSession {
       this.lastActivityAt = Date.now();
     }
     this.indexer.apply(tr, byOthers);
+    if (change) this.localWritesInFlight++;
     this.enqueue(async () => {
       await appendUpdate(this.db, this.projectId, update);
-      if (change) await recordLocalChange(this.db, this.projectId, change, TAB_ID);
+      if (!change) return;
+      await recordLocalChange(this.db, this.projectId, change, TAB_ID);
+      // The row is in IndexedDB now; count it until the live query (which will include it) catches up.
+      this.localWritesInFlight--;
+      this.unsavedCount++;
+      this.changed();
     });
     this.scheduleStatus();
   };
@@ -299,8 +318,9 @@ export class ProjectSession {
   }
 
   status(): SyncStatus {
-    const state = computeSyncState({ connection: this.connection, unsavedCount: this.unsavedCount, lastActivityAt: this.lastActivityAt, now: Date.now() });
-    return { state, unsavedCount: this.unsavedCount, lastSavedAt: this.lastSavedAt };
+    const unsavedCount = this.unsavedCount + this.localWritesInFlight;
+    const state = computeSyncState({ connection: this.connection, unsavedCount, lastActivityAt: this.lastActivityAt, now: Date.now() });
+    return { state, unsavedCount, lastSavedAt: this.lastSavedAt };
   }
 
   private buildView(): ProjectSessionView {

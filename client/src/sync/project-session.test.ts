@@ -123,7 +123,11 @@ describe('project session', () => {
     await until(() => session!.getView().status.state === 'saved');
 
     createTask(session.doc, { title: 'Check the pump' }, { origin: session.origin });
-    await until(() => session!.getView().status.unsavedCount === 1);
+    // At once, before IndexedDB has recorded the change: counted as unsaved, never "saved".
+    expect(session.getView().status.unsavedCount).toBe(1);
+    expect(session.getView().status.state).not.toBe('saved');
+    await session.flush();
+    expect(session.getView().status.unsavedCount).toBe(1);
     expect(session.getView().status.state).toBe('syncing');
     // A saved message that does not cover the change (sent before the server had it) changes nothing.
     ws.push(saved(server));
