@@ -1,6 +1,7 @@
-// Recently deleted tasks and comments of one project, newest first, with restore for tasks.
+// Recently deleted tasks and comments of one project, newest first, each with restore for those allowed:
+// tasks for editors; comments for their author or a moderator (the same rule as deleting them).
 import type * as Y from 'yjs';
-import { readComments, readTasks, restoreTask } from '../../../shared/doc-model.ts';
+import { readComments, readTasks, restoreComment, restoreTask } from '../../../shared/doc-model.ts';
 import { can } from '../../../shared/roles.ts';
 import { Link } from '../components/link.tsx';
 import { paths } from '../router.ts';
@@ -25,6 +26,7 @@ export function DeletedScreen({ projectId }: { projectId: string }) {
   const deleted = useDocValue(session?.ready ? session.doc : null, readDeleted);
   const write = useDocWrite(session?.origin, session?.userId ?? '');
   const editable = can(session?.role ?? null, 'board.write');
+  const moderator = can(session?.role ?? null, 'comments.moderate');
   const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
@@ -70,9 +72,6 @@ export function DeletedScreen({ projectId }: { projectId: string }) {
             </ul>
           )}
           <h2 className="section-gap">Comments</h2>
-          {deleted.comments.length > 0 && (
-            <p className="muted">Deleted comments are listed for reference; restoring a comment needs a restoreComment write in the document model, which does not exist yet.</p>
-          )}
           {deleted.comments.length === 0 ? (
             <p className="muted">No deleted comments.</p>
           ) : (
@@ -86,6 +85,11 @@ export function DeletedScreen({ projectId }: { projectId: string }) {
                       On <Link href={paths.task(projectId, comment.task_id)}>{comment.taskTitle}</Link> · deleted {when(comment.deleted_at!)}
                     </span>
                   </div>
+                  {editable && session && (moderator || comment.author_id === session.userId) && (
+                    <button type="button" onClick={() => write.run((ctx) => restoreComment(session.doc, comment.id, ctx))} aria-label={`Restore comment on ${comment.taskTitle}`}>
+                      Restore
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
