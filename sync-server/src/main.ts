@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { purgeEndedSessions } from './auth/sessions.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { connectPostgres, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ServerEvents } from './events.ts';
 import { createLogger } from './logger.ts';
@@ -38,8 +38,12 @@ const applied = await migrate(db.sql);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
 const metrics = createMetrics({ defaultMetrics: true });
+// Embedded PGlite behind pglite-socket interleaves concurrent connections' transactions ('portal "" does not
+// exist', see auth/first-admin.test.ts), which made group commits fail and retry. The sync side (log writes,
+// its auth and membership checks) gets one connection of its own there; with DATABASE_URL it shares the pool.
+const syncSql = db.kind === 'embedded' ? connectPostgres(db.url, 1) : db.sql;
 const rooms = new RoomRegistry({
-  store: new PgDocStore(db.sql, logger),
+  store: new PgDocStore(syncSql, logger),
   logger,
   metrics,
   idleUnloadMs: syncOptions.roomIdleMs,
@@ -52,7 +56,7 @@ const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ url: `http://${config.host}:${info.port}` }, 'fieldboard listening');
 }) as Server;
-const sync = attachSyncServer(server, deps, rooms, syncOptions, metrics);
+const sync = attachSyncServer(server, { ...deps, sql: syncSql }, rooms, syncOptions, metrics);
 
 // Every refresh adds a row to auth_sessions; families past their absolute expiry (plus a day, so reuse of an
 // old token is still recognised for a while) are deleted hourly.
@@ -80,6 +84,7 @@ async function shutdown(signal: string) {
   // Close sockets and write every queued update before the pool goes away.
   await sync.close();
   await closed;
+  if (syncSql !== db.sql) await syncSql.end({ timeout: 5 });
   await db.close();
   logger.info('stopped');
   process.exit(0);

@@ -57,6 +57,9 @@ async function startServer(): Promise<{ child: ChildProcess; wsUrl: string }> {
       NODE_ENV: 'test',
       CLIENT_DIR: join(dataDir, 'no-client'),
       SYNC_COMPACT_THRESHOLD: '50',
+      // The stream below is far faster than a person types; this test is about durability, not rate limits.
+      SYNC_MESSAGES_PER_SECOND: '100000',
+      SYNC_MESSAGE_BURST: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -134,7 +137,7 @@ describe('durability across process restarts', () => {
         }
       })();
       const ackedClock = () => Math.max(0, ...c.saved.map((sv) => Y.decodeStateVector(sv).get(c.doc.clientID) ?? 0)) - base;
-      await waitFor(() => ackedClock() > 0, 10_000, 'a first saved acknowledgement');
+      await waitFor(() => ackedClock() > 0, 15_000, `round ${round}: a first saved acknowledgement`);
       if (t.killAfterMs) await new Promise((r) => setTimeout(r, t.killAfterMs));
       server.child.kill('SIGKILL');
       stop = true;
