@@ -37,6 +37,25 @@ export function docStoreContract(name: string, ctx: ContractContext): void {
       expect(loaded.updates[2]!.id).toBe(second.lastId);
     });
 
+    it('loads rows in numeric id order across a change in the number of digits (9 < 10)', async () => {
+      const p = await ctx.newProject();
+      const sent: Uint8Array[] = [];
+      let first: string | null = null;
+      let last = '0';
+      // Append until the ids gain a digit, so text order and numeric order differ.
+      for (let i = 0; i < 40 && (first === null || last.length === first.length); i++) {
+        const batch = Array.from({ length: 50 }, (_, j) => updateWith(`${i}-${j}`));
+        sent.push(...batch);
+        const { lastId } = await ctx.store().append({ projectId: p, updates: batch.map((update) => ({ update, userId: null })) });
+        first ??= (BigInt(lastId) - 49n).toString();
+        last = lastId;
+      }
+      expect(last.length).toBeGreaterThan(first!.length);
+      const loaded = await ctx.store().load(p);
+      expect(loaded.updates.map((u) => u.update)).toEqual(sent);
+      expect(loaded.updates.at(-1)!.id).toBe(last);
+    });
+
     it('compaction stores the snapshot and drops exactly the rows it covers', async () => {
       const p = await ctx.newProject();
       const { lastId } = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('x'), userId: null }, { update: updateWith('y'), userId: null }] });
