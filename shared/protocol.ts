@@ -3,6 +3,7 @@
 //
 // Version history
 //   1 (fieldboard.v1): y-websocket messages (sync, awareness, auth, query-awareness) plus SAVED (100).
+//     Close codes renumbered before the first release so refusals sit in 4400-4499 (see CloseCode).
 
 export const PROTOCOL_VERSION = 1;
 
@@ -35,24 +36,30 @@ export const MessageType = {
 /**
  * Close codes (4000-4999, application range). Refusals happen after the upgrade, because a browser cannot
  * read the HTTP status of a refused upgrade. Clients decide whether to retry from the code alone.
+ *
+ * Numbering follows the convention stock y-websocket (3.x) applies by default: 4400-4499 mirror HTTP 4xx
+ * and mean "reconnecting cannot fix this" (the provider stops and emits `closed`); every other code is
+ * transient (4500-4599 mirror HTTP 5xx). So a third-party Yjs client stops on a refusal instead of
+ * hammering the server, and retries after a server-side failure. Our own client refreshes its token on
+ * TokenExpired and reconnects (see client/src/sync/close-policy.ts).
  */
 export const CloseCode = {
   /** No token, or a token that does not verify. Do not retry with the same token; sign in again. */
-  Unauthenticated: 4001,
-  /** The access token expired (or expired while connected). Refresh it, then reconnect. */
-  TokenExpired: 4002,
+  Unauthenticated: 4401,
+  /** The access token expired (or expired while connected). Refresh it, then reconnect with the new one. */
+  TokenExpired: 4402,
+  /** The Origin header is not this server's origin nor in ALLOWED_ORIGINS. */
+  OriginNotAllowed: 4403,
   /** Not a member of the project, or no such project. One code for both, so existence does not leak. */
-  NotFound: 4004,
-  /** The member's role changed or they were removed: reconnect to pick up the new role (or get NotFound). */
-  MembershipChanged: 4005,
+  NotFound: 4404,
   /** A frame that is not a valid protocol message. Retry is pointless without a client fix. */
   MalformedMessage: 4400,
   /** A frame larger than the server's limit (MAX_FRAME_BYTES). */
   MessageTooLarge: 4413,
-  /** Too many messages per second on this connection, or too many connections for this user. Back off. */
+  /** Too many messages per second on this connection, or too many connections for this user. */
   RateLimited: 4429,
-  /** The Origin header is not this server's origin nor in ALLOWED_ORIGINS. */
-  OriginNotAllowed: 4403,
+  /** The member's role changed or they were removed: reconnect to pick up the new role (or get NotFound). */
+  MembershipChanged: 4005,
   /** The server failed (for example the document could not be loaded). Retry with backoff. */
   ServerError: 4500,
   /** The server is shutting down. Reconnect (to another instance) with backoff. */
