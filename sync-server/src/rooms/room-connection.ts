@@ -15,6 +15,13 @@ export interface ConnectionInfo {
 export class RoomConnection {
   /** Awareness client ids this connection has announced; it may set or remove only these. */
   readonly clientIds = new Set<number>();
+  /**
+   * Room sequence numbers of this connection's writes that no saved message has covered yet: the lowest and
+   * the highest (0 = nothing outstanding). After a commit reaching `unackedFrom`, the room sends saved (so a
+   * writer streaming without pause still gets an ack per commit) and keeps the rest outstanding.
+   */
+  unackedFrom = 0;
+  unackedTo = 0;
 
   constructor(
     readonly socket: SyncSocket,

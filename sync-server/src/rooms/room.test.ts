@@ -82,6 +82,30 @@ describe('room persistence', () => {
     expect(b.socket.ofType(MessageType.Saved)).toEqual([]);
   });
 
+  it('acknowledges each commit only to the connections whose writes it covers, including late arrivals', async () => {
+    const { registry } = setup();
+    const room = await registry.acquire(randomUUID());
+    const a = join(room);
+    const b = join(room);
+    const writer = new Y.Doc();
+    writer.on('update', (u: Uint8Array) => room.receive(a.conn, syncFrame(SyncStep.Update, u)));
+    writer.getArray('a').push([1]);
+    // Arrives while the first batch is being written: goes into the next batch and gets its own ack.
+    writer.getArray('a').push([2]);
+    await room.queue.whenIdle();
+    await until(() => a.socket.savedVectors().some((sv) => sv.get(writer.clientID) === 2));
+    expect(b.socket.ofType(MessageType.Saved)).toEqual([]);
+    // A duplicate of an update already queued (a second tab relaying the first one's change) is acknowledged
+    // once the commit holding the original lands.
+    const other = new Y.Doc();
+    other.getText('t').insert(0, 'hello');
+    const update = Y.encodeStateAsUpdate(other);
+    room.receive(a.conn, syncFrame(SyncStep.Update, update));
+    room.receive(b.conn, syncFrame(SyncStep.Update, update));
+    await room.queue.whenIdle();
+    await until(() => b.socket.savedVectors().some((sv) => sv.get(other.clientID) === 5));
+  });
+
   it('keeps a failed write in memory, retries, and never acknowledges unwritten data', async () => {
     const { store, registry, metrics } = setup();
     const p = randomUUID();
