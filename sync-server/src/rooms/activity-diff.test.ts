@@ -26,6 +26,8 @@ describe('activity from transactions', () => {
     t.as(bob);
     moveTask(t.doc, id, { status: 'DONE' });
     expect(t.log.map((a) => [a.action, a.userId])).toEqual([['task.created', alice], ['task.moved', bob]]);
+    // Every change is an [old, new] pair, creations included.
+    expect(t.log[0]!.changes).toEqual({ title: [null, 'Write tests'], status: [null, 'TODO'] });
     expect(t.log[1]!.changes).toEqual({ status: ['TODO', 'DONE'] });
   });
 

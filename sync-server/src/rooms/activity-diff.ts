@@ -1,5 +1,6 @@
 // Projection delta + the rows seen before it -> activity_log entries (and the known rows move forward).
 // Action names (activity_log.action):
+//   every `changes` value is [old, new] (creations: [null, value])
 //   task.created | task.moved {status:[old,new]} | task.updated {field:[old,new], ...} | task.deleted |
 //   task.restored | task.removed (entry left the document)
 //   comment.created | comment.updated {content:[old,new]} | comment.deleted | comment.restored
@@ -46,7 +47,7 @@ export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: s
     const prev = known.tasks.get(row.id);
     known.tasks.set(row.id, row);
     if (!prev) {
-      push('task.created', 'task', row.id, row.id, { title: clip(row.title), status: row.status });
+      push('task.created', 'task', row.id, row.id, { title: [null, clip(row.title)], status: [null, row.status] });
       if (row.deleted_at) push('task.deleted', 'task', row.id, row.id);
       continue;
     }
@@ -81,7 +82,7 @@ export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: s
   for (const row of delta.comments.upsert) {
     const prev = known.comments.get(row.id);
     known.comments.set(row.id, row);
-    if (!prev) push('comment.created', 'comment', row.id, row.task_id, { content: clip(row.content), parent_comment_id: row.parent_comment_id });
+    if (!prev) push('comment.created', 'comment', row.id, row.task_id, { content: [null, clip(row.content)], parent_comment_id: [null, row.parent_comment_id] });
     else {
       if (!prev.deleted_at && row.deleted_at) push('comment.deleted', 'comment', row.id, row.task_id);
       if (prev.deleted_at && !row.deleted_at) push('comment.restored', 'comment', row.id, row.task_id);
@@ -96,7 +97,7 @@ export function diffActivity(known: KnownRows, delta: ProjectionDelta, userId: s
   for (const row of delta.tags.upsert) {
     const prev = known.tags.get(row.id);
     known.tags.set(row.id, row);
-    if (!prev) push('tag.created', 'tag', row.id, null, { name: clip(row.name), color: row.color });
+    if (!prev) push('tag.created', 'tag', row.id, null, { name: [null, clip(row.name)], color: [null, row.color] });
     else {
       if (!prev.deleted_at && row.deleted_at) push('tag.deleted', 'tag', row.id, null);
       if (prev.deleted_at && !row.deleted_at) push('tag.restored', 'tag', row.id, null);
