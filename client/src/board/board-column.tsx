@@ -1,6 +1,6 @@
 // One column: a droppable area with a virtualized list of sortable cards (only the visible ones are in
 // the DOM, so a column of thousands of tasks scrolls smoothly) and a quick-add form.
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
@@ -29,7 +29,8 @@ interface BoardColumnProps {
 
 const ESTIMATED_CARD = 104;
 
-export function BoardColumn(props: BoardColumnProps) {
+// Memoised: a column whose tasks array (and other props) kept identity skips rendering on an edit elsewhere.
+export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   const { status, tasks, total, ctx, focus } = props;
   const focusTaskId = focus?.taskId ?? null;
   const focusSelector = focus?.selector ?? '.card-title';
@@ -106,9 +107,11 @@ export function BoardColumn(props: BoardColumnProps) {
       {!ctx.readOnly && status !== 'ARCHIVED' && <QuickAdd status={status} onAdd={props.onQuickAdd} onAdded={() => virtualizer.scrollToIndex(tasks.length, { align: 'end' })} />}
     </section>
   );
-}
+});
 
-function SortableCard(props: { task: Task; counts: TaskCounts | undefined; viewers: string[] | undefined; changed: boolean; ctx: CardContext }) {
+// Memoised on the task object (the board cache keeps it while the task is unchanged): TaskCard's own memo
+// cannot help, since the drag bindings below are a new object on every render.
+const SortableCard = memo(function SortableCard(props: { task: Task; counts: TaskCounts | undefined; viewers: string[] | undefined; changed: boolean; ctx: CardContext }) {
   const sortable = useSortable({ id: props.task.id, disabled: props.ctx.readOnly, data: { status: props.task.status } });
   return (
     <TaskCard
@@ -123,4 +126,4 @@ function SortableCard(props: { task: Task; counts: TaskCounts | undefined; viewe
       }}
     />
   );
-}
+});

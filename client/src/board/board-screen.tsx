@@ -1,6 +1,6 @@
 // The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
 // apply locally at once (no spinner) and sync in the background.
-import { useCallback, useEffect, useMemo, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { createTask, moveTask, type Task } from '../../../shared/doc-model.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
@@ -65,6 +65,7 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const [announcement, setAnnouncement] = useState('');
   const today = useMemo(() => new Date(), []);
   const writeCtx = useMemo(() => ({ origin, userId }), [origin, userId]);
+  const undoManager = session.undoManager;
 
   const names = useMemo(() => memberNames(detail), [detail]);
   const members = useMemo(() => [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)), [names]);
@@ -73,7 +74,11 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const statuses = showArchived ? [...BOARD_COLUMNS, 'ARCHIVED' as const] : BOARD_COLUMNS;
   const visible = useMemo(() => {
     const out = {} as Record<TaskStatus, Task[]>;
-    for (const status of Object.keys(board) as TaskStatus[]) out[status] = filterTasks(board[status], filters, today, tagNames);
+    for (const status of Object.keys(board) as TaskStatus[]) {
+      // A column the filters leave whole stays the board's array, so its memoised cards keep their props.
+      const kept = filterTasks(board[status], filters, today, tagNames);
+      out[status] = kept.length === board[status].length ? board[status] : kept;
+    }
     return out;
   }, [board, filters, today, tagNames]);
   const titles = useMemo(() => {
@@ -87,25 +92,35 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const applyMove = useCallback(
     (taskId: string, placement: Placement, selector: string) => {
       moveTask(doc, taskId, { status: placement.status, after_id: placement.after_id, before_id: placement.before_id }, writeCtx);
+      // One board action, one undo step: without this a move made within captureTimeout of the previous
+      // action (a quick add, another move) was merged with it, and Ctrl+Z undid both.
+      undoManager.stopCapturing();
       setFocus({ taskId, selector });
     },
-    [doc, writeCtx],
+    [doc, writeCtx, undoManager],
   );
+  // Read at call time, so onMenuMove (and with it every card's ctx) keeps its identity across board edits.
+  const latest = useRef({ visible, titles, showArchived });
+  useEffect(() => {
+    latest.current = { visible, titles, showArchived };
+  }, [visible, titles, showArchived]);
   const onMenuMove = useCallback(
     (taskId: string, status: TaskStatus, edge: 'top' | 'bottom') => {
+      const { visible, titles, showArchived } = latest.current;
       const placement = placeAtEdge(visible as Columns, taskId, status, edge);
       applyMove(taskId, placement, '.menu-button');
       setAnnouncement(`Moved ${titles.get(taskId) ?? 'task'} to the ${edge} of ${COLUMN_NAMES[status]}.`);
       if (status === 'ARCHIVED' && !showArchived) setAnnouncement(`Archived ${titles.get(taskId) ?? 'task'}. Show archived tasks to see it.`);
     },
-    [visible, applyMove, titles, showArchived],
+    [applyMove],
   );
   const onQuickAdd = useCallback(
     (status: TaskStatus, title: string) => {
       createTask(doc, { title, status }, writeCtx);
+      undoManager.stopCapturing();
       setAnnouncement(`Added ${title} to ${COLUMN_NAMES[status]}.`);
     },
-    [doc, writeCtx],
+    [doc, writeCtx, undoManager],
   );
   const clearFocus = useCallback(() => setFocus(null), []);
 

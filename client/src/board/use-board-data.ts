@@ -1,8 +1,10 @@
 // Everything the board renders, read from the project's Y.Doc through the doc-model read functions.
+import { useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { readAttachments, readBoard, readComments, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
+import { readAttachments, readComments, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
 import { useDocValue } from '../sync/project-session.ts';
+import { boardCacheOf } from './board-cache.ts';
 
 export interface TaskCounts {
   comments: number;
@@ -25,7 +27,9 @@ export interface BoardData {
 }
 
 export function useBoardData(doc: Y.Doc): BoardData {
-  const board = useDocValue(doc, readBoard);
+  // Incremental: only the tasks each transaction touched are re-read, and the rest keep their objects.
+  const cache = boardCacheOf(doc);
+  const board = useSyncExternalStore(cache.subscribe, cache.board);
   const tags = useDocValue(doc, (d) => readTags(d));
   const counts = useDocValue(doc, readCounts);
   return { board, tags, counts };
