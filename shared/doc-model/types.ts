@@ -8,7 +8,7 @@ export { TASK_PRIORITIES, TASK_STATUSES } from '../api.ts';
 /** Version of the document layout written to meta.schema_version. History in DOC-MODEL.md ("Schema versions"). */
 export const SCHEMA_VERSION = 1;
 
-// Limits shared with the REST schemas (shared/schemas/tasks.ts uses the same numbers).
+// Limits of the document model; the REST schemas (shared/schemas/tasks.ts) import these.
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 100_000;
 export const COMMENT_MAX = 20_000;

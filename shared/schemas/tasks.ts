@@ -3,6 +3,16 @@
 // Field names are the document model's (shared/doc-model.ts) plus project_id; everything is snake_case.
 import { z } from 'zod';
 import { TASK_PRIORITIES, TASK_STATUSES } from '../api.ts';
+import {
+  CHECKLIST_ITEM_MAX,
+  CHECKLIST_MAX_ITEMS,
+  COMMENT_MAX,
+  DESCRIPTION_MAX,
+  HOURS_MAX,
+  TAG_NAME_MAX,
+  TAGS_PER_TASK_MAX,
+  TITLE_MAX,
+} from '../doc-model/types.ts';
 
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export const TaskPrioritySchema = z.enum(TASK_PRIORITIES);
@@ -15,15 +25,10 @@ const Uuid = z.uuid();
 const IsoDateTime = z.string();
 /** Calendar day, YYYY-MM-DD, checked to be a real date (2026-02-30 is refused). */
 export const DateOnlySchema = z.iso.date();
-const Hours = z.number().min(0).max(100_000).nullable();
+const Hours = z.number().min(0).max(HOURS_MAX).nullable();
 
-export const TITLE_MAX = 500;
-export const DESCRIPTION_MAX = 100_000;
-export const COMMENT_MAX = 20_000;
-export const TAG_NAME_MAX = 50;
-export const CHECKLIST_ITEM_MAX = 500;
-export const CHECKLIST_MAX_ITEMS = 200;
-export const TAGS_PER_TASK_MAX = 50;
+// The limits are the document model's (one source): REST refuses exactly what the model would refuse.
+export { CHECKLIST_ITEM_MAX, CHECKLIST_MAX_ITEMS, COMMENT_MAX, DESCRIPTION_MAX, TAG_NAME_MAX, TAGS_PER_TASK_MAX, TITLE_MAX } from '../doc-model/types.ts';
 
 const Title = z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX);
 const Description = z.string().max(DESCRIPTION_MAX);
