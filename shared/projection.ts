@@ -2,28 +2,11 @@
 // the caller adds). The server writes them to PostgreSQL, the client to Dexie; both can rebuild them from
 // the document at any time. Rows are deterministic: the same document gives the same rows on every replica.
 import * as Y from 'yjs';
-import type { TaskPriority, TaskStatus } from './api.ts';
-import { MAP, readAttachments, readComments, readTags, readTasks, type Attachment, type ChecklistItem, type Comment, type Tag, type Task } from './doc-model.ts';
+import { MAP, readAttachments, readComments, readTags, readTasks, type Attachment, type Comment, type Tag, type Task } from './doc-model.ts';
 import { EPOCH, parseAttachment, parseComment, parseTag, parseTask } from './doc-model/parse.ts';
 
-export interface TaskRow {
-  id: string;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  assignee_id: string | null;
-  reporter_id: string | null;
-  due_date: string | null;
-  estimated_hours: number | null;
-  actual_hours: number | null;
-  rank: string;
-  checklist: ChecklistItem[];
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
-  deleted_at: string | null;
-}
+/** A task as a `tasks` row: the document's fields minus tag_ids, which become task_tags rows. */
+export type TaskRow = Omit<Task, 'tag_ids'>;
 export interface CommentRow {
   id: string;
   task_id: string;
