@@ -106,6 +106,14 @@ export interface PendingUpload {
   error: string | null;
 }
 
+/** The last GET /api/projects/:id answer (members, my role), so member names survive an offline start. */
+export interface ProjectDetailRecord {
+  id: string;
+  /** As the server sent it; parsed with ProjectDetailSchema when read back. */
+  detail: unknown;
+  savedAt: number;
+}
+
 export type FieldboardDb = Dexie & {
   docUpdates: EntityTable<DocUpdateRow, 'seq'>;
   pendingChanges: EntityTable<PendingChange, 'id'>;
@@ -114,6 +122,7 @@ export type FieldboardDb = Dexie & {
   tasks: EntityTable<TaskRecord, 'id'>;
   changedTasks: Table<ChangedTask, [string, string]>;
   pendingUploads: EntityTable<PendingUpload, 'id'>;
+  projectDetails: EntityTable<ProjectDetailRecord, 'id'>;
 };
 
 export function dbName(userId: string): string {
@@ -132,6 +141,8 @@ export function createUserDb(userId: string): FieldboardDb {
   });
   // v2: attachments waiting for upload (client/src/task/attachments-queue.ts).
   db.version(2).stores({ pendingUploads: 'id, taskId, createdAt' });
+  // v3: cached project details (client/src/projects/use-project-detail.ts).
+  db.version(3).stores({ projectDetails: 'id' });
   return db;
 }
 

@@ -1,8 +1,10 @@
-// GET /api/projects/:id (members, my role, counts), parsed at the edge and cached per tab so screens that
-// need member names (assignee pickers, avatars) still have them after going offline.
+// GET /api/projects/:id (members, my role, counts), parsed at the edge and cached in memory and in the
+// user's IndexedDB, so screens that need member names (assignee pickers, avatars) still have them after
+// going offline, including on an app start without network. Sign-out deletes that database with the rest.
 import { useCallback, useEffect, useState } from 'react';
 import { ProjectDetailSchema, type ProjectDetail } from '../../../shared/schemas/projects.ts';
 import { apiFetch, ApiRequestError } from '../api/http.ts';
+import { currentDb } from '../db/database.ts';
 
 const cache = new Map<string, ProjectDetail>();
 
@@ -26,6 +28,7 @@ export function useProjectDetail(projectId: string): ProjectDetailState {
       if (!parsed.success) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected project.');
       cache.set(projectId, parsed.data);
       setDetail(parsed.data);
+      void currentDb()?.projectDetails.put({ id: projectId, detail: raw, savedAt: Date.now() }).catch(() => {});
       setError(null);
     } catch (caught) {
       setError(caught instanceof ApiRequestError ? caught : new ApiRequestError(0, 'NETWORK', 'Could not load the project.'));
@@ -36,6 +39,7 @@ export function useProjectDetail(projectId: string): ProjectDetailState {
 
   useEffect(() => {
     setDetail(cache.get(projectId) ?? null);
+    if (!cache.has(projectId)) void loadStored(projectId).then((stored) => stored && !cache.has(projectId) && setDetail(stored));
     void reload();
     const onOnline = () => void reload();
     window.addEventListener('online', onOnline);
@@ -43,6 +47,17 @@ export function useProjectDetail(projectId: string): ProjectDetailState {
   }, [projectId, reload]);
 
   return { detail, error, loading, reload };
+}
+
+/** The last stored answer for this project, if any and still well-formed. */
+export async function loadStored(projectId: string): Promise<ProjectDetail | null> {
+  try {
+    const row = await currentDb()?.projectDetails.get(projectId);
+    const parsed = row ? ProjectDetailSchema.safeParse(row.detail) : null;
+    return parsed?.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Member id -> display name, for avatars and pickers. */
