@@ -3,7 +3,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startPinned, freePort } from './child-process.ts';
-import type { BenchServer, DocHandle, LaunchOptions } from './types.ts';
+import { inMemoryPeer } from './in-memory-peer.ts';
+import type { BenchServer, LaunchOptions } from './types.ts';
 import { connectYWebsocket } from './y-websocket-client.ts';
 
 const require = createRequire(import.meta.url);
@@ -18,18 +19,5 @@ export async function launchYWebsocketServer(opts: LaunchOptions): Promise<Bench
     cwd: process.cwd(),
     ready: /running at/,
   });
-  let seq = 0;
-  return {
-    name: 'y-websocket-server',
-    pid: proc.pid,
-    port,
-    readyMs: proc.readyMs,
-    output: () => proc.output(),
-    async createDocs(count) {
-      const run = `${Date.now().toString(36)}-${seq++}`;
-      return Array.from({ length: count }, (_, i): DocHandle => ({ name: `bench-${run}-${i}` }));
-    },
-    connect: (doc, _slot, ydoc) => connectYWebsocket(`ws://127.0.0.1:${port}`, doc.name, ydoc),
-    stop: () => proc.stop(),
-  };
+  return inMemoryPeer('y-websocket-server', proc, port, connectYWebsocket);
 }
