@@ -211,7 +211,18 @@ export class ProjectSession {
       this.noAccess = true;
       this.setConnection('no-access');
     }
-    if (decision.refreshRole) void refreshProject(this.projectId).catch(() => {});
+    if (decision.refreshRole) {
+      void refreshProject(this.projectId)
+        .then((record) => {
+          // The REST answer is authoritative: a 4404 can be stale (the socket raced the registration of a
+          // project created offline, or a membership being added). If the server says we are a member, retry.
+          if (record && this.noAccess) {
+            this.noAccess = false;
+            this.maybeConnect();
+          }
+        })
+        .catch(() => {});
+    }
     return decision.reconnect;
   }
 

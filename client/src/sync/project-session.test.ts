@@ -161,4 +161,19 @@ describe('project session', () => {
     // The server said no access: the cached project is dropped, so it leaves the project list.
     await until(async () => (await userDb(userId).projects.get(PROJECT)) === undefined);
   });
+
+  it('retries after a stale NotFound when the server confirms the membership over REST', async () => {
+    session = new ProjectSession(PROJECT, userId, 'Una');
+    await until(() => ServerSocket.all.length === 1);
+    // The socket raced the project's registration (or a membership being added): REST already says member.
+    const project = {
+      id: PROJECT, name: 'P', description: '', status: 'ACTIVE', color: null, start_date: null, end_date: null,
+      created_by: userId, created_at: '2026-11-01T00:00:00.000Z', updated_at: '2026-11-01T00:00:00.000Z', my_role: 'MEMBER',
+    };
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ success: true, data: project }), { status: 200 }));
+    ServerSocket.all[0].open();
+    ServerSocket.all[0].serverClose(CloseCode.NotFound);
+    await until(() => ServerSocket.all.length === 2);
+    expect(session.getView().noAccess).toBe(false);
+  });
 });
