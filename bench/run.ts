@@ -91,6 +91,7 @@ for (const scenario of scenarios) {
       try {
         server = await launchServer(name, {
           core: SERVER_CORE,
+          ...(scenario.launchEnv?.[name] ? { env: scenario.launchEnv[name] } : {}),
           ...(profileDir && name === 'ours' ? { cpuProfileDir: join(profileDir, `s${scenario.id}-run${run + 1}`) } : {}),
         });
         if (profileDir && name === 'ours') log(`  ${name}: ready after ${server.readyMs.toFixed(0)} ms (profile-summary --skip=${Math.ceil(server.readyMs)})`);

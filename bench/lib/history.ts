@@ -73,10 +73,7 @@ export function buildHistory(taskCount: number, totalUpdates: number, seed = 42)
  * changed model never reuses an old layout.
  */
 export function cachedHistory(taskCount: number, totalUpdates: number, seed = 42): History {
-  const modelDir = new URL('../../shared/doc-model/', import.meta.url);
-  const hash = createHash('sha256');
-  for (const name of readdirSync(modelDir).sort()) hash.update(readFileSync(new URL(name, modelDir)));
-  const file = join(tmpdir(), `fieldboard-bench-history-${taskCount}-${totalUpdates}-${seed}-${hash.digest('hex').slice(0, 12)}.bin`);
+  const file = join(tmpdir(), `fieldboard-bench-history-${taskCount}-${totalUpdates}-${seed}-${docModelHash()}.bin`);
   if (existsSync(file)) {
     try {
       const d = decoding.createDecoder(readFileSync(file));
@@ -95,4 +92,12 @@ export function cachedHistory(taskCount: number, totalUpdates: number, seed = 42
   encoding.writeVarUint8Array(e, history.finalState);
   writeFileSync(file, encoding.toUint8Array(e));
   return history;
+}
+
+/** A short hash of the doc model's sources: part of every cache key, so a changed model never reuses old bytes. */
+export function docModelHash(): string {
+  const modelDir = new URL('../../shared/doc-model/', import.meta.url);
+  const hash = createHash('sha256');
+  for (const name of readdirSync(modelDir).sort()) hash.update(readFileSync(new URL(name, modelDir)));
+  return hash.digest('hex').slice(0, 12);
 }

@@ -62,6 +62,11 @@ describe('TaskCard', () => {
     expect(card.querySelector('a')?.getAttribute('href')).toBe(`/projects/p1/tasks/${task.id}`);
   });
 
+  it('marks the title for Element Timing, so the first paint of a card can be measured (bench scenario 7)', () => {
+    view = render(<TaskCard task={task} counts={undefined} viewers={undefined} changed={false} ctx={ctx(false)} />);
+    expect(view.container.querySelector('a.card-title')?.getAttribute('elementtiming')).toBe('task-card');
+  });
+
   it('gives editors a drag handle and a "Move to..." menu button', () => {
     view = render(<TaskCard task={task} counts={undefined} viewers={undefined} changed={false} ctx={ctx(false)} />);
     expect(view.container.querySelector('button[aria-label="Drag Replace valve"]')).not.toBeNull();

@@ -1,0 +1,382 @@
+// Scenario 7: the real client in Debian's Chromium on a board of 5,000 tasks (ours only).
+// Seed: a project made through the REST API, its document written through the shared doc model by a team
+// of members (bench/lib/board-seed.ts) and pushed to the server by a y-websocket client, as devices do.
+// The browser user signs in through the login form; the board is opened online once (the client stores
+// the document in IndexedDB and the service worker precaches the app), then the network goes off and the
+// board is opened cold in a new page several times: navigation start -> first task card painted, from the
+// Element Timing API (the card title carries elementtiming="task-card"; its renderTime is the frame that
+// painted it, relative to navigation start). Then, online, cards are moved one column right with the
+// keyboard (drag handle: Space, ArrowRight, Space): the drop key's keydown timestamp -> the frame that
+// painted the card in the target column (again its Element Timing entry).
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import * as Y from 'yjs';
+import { ensureClientBuilt } from '../../scripts/client-build.mjs';
+import { cachedBoardSeed, type BoardSeed } from '../lib/board-seed.ts';
+import { sleep } from '../lib/schedule.ts';
+import { distribution } from '../lib/stats.ts';
+import type { OursServer } from '../servers/ours.ts';
+import type { BenchServer } from '../servers/types.ts';
+import type { Scenario } from './types.ts';
+
+/** Served by ours in this scenario: its own build, so a `vite build` elsewhere cannot empty it mid-run. */
+const BENCH_CLIENT_DIR = 'dist/bench-client';
+const PASSWORD = 'correct horse battery staple';
+const COLUMN_NAMES = { TODO: 'To do', IN_PROGRESS: 'In progress', IN_REVIEW: 'In review', DONE: 'Done' } as const;
+type Column = keyof typeof COLUMN_NAMES;
+const MOVE_FROM: Column[] = ['TODO', 'IN_PROGRESS', 'IN_REVIEW'];
+const NEXT: Record<Column, Column> = { TODO: 'IN_PROGRESS', IN_PROGRESS: 'IN_REVIEW', IN_REVIEW: 'DONE', DONE: 'DONE' };
+
+/** Launch flags that work with Debian's chromium here (../shared/STACK.md trap 12, as playwright.config.ts). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface Sizes {
+  tasks: number;
+  coldOpens: number;
+  moves: number;
+}
+const sizes = (quick: boolean): Sizes => (quick ? { tasks: 300, coldOpens: 2, moves: 3 } : { tasks: 5000, coldOpens: 5, moves: 10 });
+
+/** Runs in every page before the app: records the first painted task card (Element Timing) and its DOM insert. */
+function installColdOpenProbe(): void {
+  interface ElementEntry extends PerformanceEntry {
+    identifier: string;
+    renderTime: number;
+    loadTime: number;
+  }
+  const probe: { firstCardPaint: number | null; firstCardInDom: number | null } = { firstCardPaint: null, firstCardInDom: null };
+  (window as unknown as { __s7: typeof probe }).__s7 = probe;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as ElementEntry[]) {
+      if (entry.identifier !== 'task-card' || probe.firstCardPaint !== null) continue;
+      probe.firstCardPaint = entry.renderTime || entry.loadTime;
+    }
+  }).observe({ type: 'element', buffered: true });
+  const mo = new MutationObserver(() => {
+    if (document.querySelector('[elementtiming="task-card"]')) {
+      probe.firstCardInDom = performance.now();
+      mo.disconnect();
+    }
+  });
+  mo.observe(document, { childList: true, subtree: true });
+}
+
+async function api<T>(context: BrowserContext, url: string, init: { method?: string; token?: string; data?: unknown; expect: number }): Promise<T> {
+  const res = await context.request.fetch(url, {
+    method: init.method ?? 'POST',
+    headers: { 'X-Requested-With': 'fieldboard', ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}) },
+    ...(init.data !== undefined ? { data: init.data } : {}),
+  });
+  if (res.status() !== init.expect) throw new Error(`${init.method ?? 'POST'} ${url}: HTTP ${res.status()} (expected ${init.expect}): ${(await res.text()).slice(0, 300)}`);
+  return ((await res.json()) as { data: T }).data;
+}
+
+/** Pushes the seed's updates through a y-websocket client and waits until the server says all are saved. */
+async function pushSeed(server: BenchServer, projectId: string, token: string, seed: BoardSeed): Promise<number> {
+  const t0 = performance.now();
+  const client = server.connect({ name: projectId, tokens: [token] }, 0, new Y.Doc());
+  try {
+    await Promise.race([client.synced, sleep(30_000).then(() => Promise.reject(new Error('seeding client did not sync within 30 s')))]);
+    let saved = new Map<number, number>();
+    client.onSaved?.((sv) => (saved = sv));
+    for (const update of seed.updates) Y.applyUpdate(client.doc, update);
+    const want = Y.decodeStateVector(Y.encodeStateVector(client.doc));
+    const deadline = performance.now() + 180_000;
+    while (![...want].every(([id, clock]) => (saved.get(id) ?? 0) >= clock)) {
+      if (performance.now() > deadline) throw new Error(`the server did not acknowledge the seeded board as saved within 180 s; output:\n${server.output().slice(-2000)}`);
+      await sleep(100);
+    }
+  } finally {
+    client.destroy();
+  }
+  return performance.now() - t0;
+}
+
+/** Bytes of the project's document rows in the user's IndexedDB (what an offline open has to read). */
+function storedDocBytes(page: Page, userId: string, projectId: string): Promise<number> {
+  return page.evaluate(
+    ({ userId, projectId }) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(`fieldboard-${userId}`);
+        open.onerror = () => reject(new Error(String(open.error)));
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('docUpdates').objectStore('docUpdates').index('projectId').getAll(projectId);
+          req.onerror = () => reject(new Error(String(req.error)));
+          req.onsuccess = () => {
+            db.close();
+            resolve((req.result as { update: ArrayBufferView }[]).reduce((sum, row) => sum + row.update.byteLength, 0));
+          };
+        };
+      }),
+    { userId, projectId },
+  );
+}
+
+async function expectColumnCounts(page: Page, columns: Record<Column, number>, timeoutMs: number): Promise<void> {
+  const want = JSON.stringify(columns);
+  try {
+    await page.waitForFunction(
+      (want: string) => {
+        const expected = JSON.parse(want) as Record<string, number>;
+        return Object.entries(expected).every(([status, n]) => document.querySelector(`section[data-status="${status}"] .column-count`)?.textContent === String(n));
+      },
+      want,
+      { timeout: timeoutMs },
+    );
+  } catch {
+    const seen = await page.evaluate(() => [...document.querySelectorAll('section[data-status]')].map((s) => `${s.getAttribute('data-status')}=${s.querySelector('.column-count')?.textContent}`).join(' '));
+    throw new Error(`the board did not show the seeded columns within ${timeoutMs} ms: want ${want}, shows ${seen || 'no columns'}`);
+  }
+}
+
+async function waitAllSaved(page: Page, timeoutMs: number): Promise<void> {
+  await page.getByTestId('sync-status').filter({ hasText: /All changes saved/ }).waitFor({ timeout: timeoutMs });
+}
+
+/** One offline cold open in a new page: ms from navigation start to the first card painted (and in the DOM). */
+async function coldOpen(context: BrowserContext, url: string, columns: Record<Column, number>, profileDir: string | undefined, label: string) {
+  const page = await context.newPage();
+  const cdp = profileDir ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+    const probe = await page
+      .waitForFunction(() => {
+        const p = (window as unknown as { __s7?: { firstCardPaint: number | null; firstCardInDom: number | null } }).__s7;
+        return p && p.firstCardPaint !== null ? p : null;
+      }, undefined, { timeout: 60_000, polling: 50 })
+      .then((h) => h.jsonValue());
+    if (!probe || probe.firstCardPaint === null || probe.firstCardPaint <= 0) throw new Error('no Element Timing entry for a task card (is elementtiming="task-card" on the card title?)');
+    await expectColumnCounts(page, columns, 30_000);
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd } : null;
+    });
+    if (cdp) {
+      await sleep(300);
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(join(profileDir!, `${label}.cpuprofile`), JSON.stringify(profile));
+    }
+    // Let the work scheduled after first paint (task index check, storage) finish before the page closes.
+    await sleep(1000);
+    return { paint: probe.firstCardPaint, dom: probe.firstCardInDom ?? Number.NaN, ...nav };
+  } finally {
+    await cdp?.detach().catch(() => {});
+    await page.close();
+  }
+}
+
+/** Arms the probe for one keyboard drop: resolves with keydown -> commit and keydown -> paint of `taskId` in `status`. */
+function armMoveProbe(page: Page, taskId: string, status: Column): Promise<void> {
+  return page.evaluate(
+    ({ taskId, status }) => {
+      interface ElementEntry extends PerformanceEntry {
+        identifier: string;
+        renderTime: number;
+        loadTime: number;
+        element: Element | null;
+      }
+      const w = window as unknown as { __s7move?: Promise<{ paint: number; commit: number }> };
+      w.__s7move = new Promise((resolve, reject) => {
+        let keyAt: number | null = null;
+        let commitAt: number | null = null;
+        const inTarget = (el: Element | null) => !!el?.closest(`section[data-status="${status}"]`) && el.closest('article')?.getAttribute('data-task-id') === taskId;
+        const onKey = (event: KeyboardEvent) => {
+          if (keyAt === null && (event.key === ' ' || event.key === 'Enter')) keyAt = event.timeStamp;
+        };
+        window.addEventListener('keydown', onKey, { capture: true });
+        const mo = new MutationObserver(() => {
+          if (commitAt === null && inTarget(document.querySelector(`section[data-status="${status}"] article[data-task-id="${taskId}"] [elementtiming]`))) commitAt = performance.now();
+        });
+        mo.observe(document.body, { childList: true, subtree: true });
+        const finish = (error: Error | null, paint?: number) => {
+          window.removeEventListener('keydown', onKey, { capture: true });
+          mo.disconnect();
+          po.disconnect();
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve({ paint: paint! - keyAt!, commit: (commitAt ?? Number.NaN) - keyAt! });
+        };
+        const po = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as ElementEntry[]) {
+            if (entry.identifier !== 'task-card' || !inTarget(entry.element)) continue;
+            if (keyAt === null) return finish(new Error('the card was painted in the target column before the drop key'));
+            return finish(null, entry.renderTime || entry.loadTime);
+          }
+        });
+        po.observe({ type: 'element' });
+        const timer = setTimeout(() => finish(new Error(`card ${taskId} was not painted in ${status} within 10 s of the drop key`)), 10_000);
+      });
+    },
+    { taskId, status },
+  );
+}
+
+async function keyboardMove(page: Page, from: Column): Promise<{ paint: number; commit: number }> {
+  const to = NEXT[from];
+  const card = page.locator(`section[data-status="${from}"] li.virtual-row[data-index="1"] article`);
+  const taskId = await card.getAttribute('data-task-id', { timeout: 10_000 });
+  const title = await card.getAttribute('aria-label');
+  if (!taskId || !title) throw new Error(`no second card in ${COLUMN_NAMES[from]} to move`);
+  await card.locator('.drag-handle').focus();
+  await page.keyboard.press('Space');
+  await page.getByText(`Picked up task ${title} in ${COLUMN_NAMES[from]}`).waitFor({ state: 'attached', timeout: 10_000 });
+  await page.keyboard.press('ArrowRight');
+  try {
+    await page.getByText(`Task ${title} is over ${COLUMN_NAMES[to]}`).waitFor({ state: 'attached', timeout: 10_000 });
+  } catch {
+    throw new Error(`ArrowRight did not take "${title}" over ${COLUMN_NAMES[to]}`);
+  }
+  await armMoveProbe(page, taskId, to);
+  await page.keyboard.press('Space');
+  return page.evaluate(() => (window as unknown as { __s7move: Promise<{ paint: number; commit: number }> }).__s7move);
+}
+
+async function startProfile(page: Page, context: BrowserContext) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async (file: string) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
+export const scenario7: Scenario = {
+  id: 7,
+  title: 'Browser: board of 5,000 tasks: offline cold open to first card painted; keyboard move to repaint',
+  servers: ['ours'],
+  runs: (quick) => (quick ? 1 : 3),
+  launchEnv: { ours: { CLIENT_DIR: BENCH_CLIENT_DIR } },
+  async runOnce(server, ctx) {
+    if (server.name !== 'ours') throw new Error('scenario 7 runs against ours only');
+    const ours = server as OursServer;
+    const size = sizes(ctx.quick);
+    if (ensureClientBuilt(BENCH_CLIENT_DIR) === 'built') ctx.log(`  built the client into ${BENCH_CLIENT_DIR}`);
+    const seed = cachedBoardSeed(size.tasks);
+    const base = `http://127.0.0.1:${server.port}`;
+    // BENCH_BROWSER_PROFILE=<dir>: CPU profiles (Chrome DevTools Protocol) of the first cold open and of the moves.
+    const profileDir = process.env.BENCH_BROWSER_PROFILE ? join(process.env.BENCH_BROWSER_PROFILE, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+    const userDataDir = mkdtempSync(join(tmpdir(), 'fb-bench-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+    });
+    try {
+      // A user and a project through the REST API; the team that wrote the board as members.
+      const email = `bench-s7-${Date.now().toString(36)}@example.com`;
+      const auth = await api<{ user: { id: string }; access_token: string }>(context, `${base}/api/auth/register`, {
+        data: { email, password: PASSWORD, full_name: 'Bench Browser' },
+        expect: 201,
+      });
+      const project = await api<{ id: string }>(context, `${base}/api/projects`, { token: auth.access_token, data: { name: 'Farm maintenance' }, expect: 201 });
+      await ours.db.sql`INSERT INTO users (id, email, password_hash, full_name)
+        SELECT * FROM unnest(${seed.team.map((m) => m.id)}::uuid[], ${seed.team.map((m) => m.email)}::text[],
+          ${seed.team.map(() => '!bench')}::text[], ${seed.team.map((m) => m.name)}::text[])`;
+      for (const m of seed.team) {
+        await api(context, `${base}/api/projects/${project.id}/members`, { token: auth.access_token, data: { user_id: m.id, role: 'MEMBER' }, expect: 201 });
+      }
+      const pushMs = await pushSeed(server, project.id, auth.access_token, seed);
+      ctx.log(`  seeded ${seed.taskCount} tasks (${(seed.stateBytes / 1024).toFixed(0)} kB) in ${(pushMs / 1000).toFixed(1)} s`);
+
+      // Sign in through the form, then open the board online once: IndexedDB gets the document.
+      await context.addInitScript(installColdOpenProbe);
+      const boardUrl = `${base}/projects/${project.id}`;
+      const page = context.pages()[0] ?? (await context.newPage());
+      const browserVersion = /Chrome\/(\S+)/.exec(await page.evaluate(() => navigator.userAgent))?.[1] ?? 'unknown';
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor({ timeout: 30_000 });
+      await page.goto(boardUrl);
+      await expectColumnCounts(page, seed.columns, 120_000);
+      await waitAllSaved(page, 60_000);
+      await page.waitForFunction(async () => {
+        const reg = await navigator.serviceWorker.getRegistration();
+        return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
+      }, undefined, { timeout: 60_000 });
+      const stored = await (async () => {
+        const deadline = performance.now() + 60_000;
+        for (;;) {
+          const bytes = await storedDocBytes(page, auth.user.id, project.id);
+          if (bytes >= 0.9 * seed.stateBytes) return bytes;
+          if (performance.now() > deadline) throw new Error(`IndexedDB holds ${bytes} bytes of the document, expected about ${seed.stateBytes}`);
+          await sleep(250);
+        }
+      })();
+      await sleep(1500);
+      await page.close();
+
+      // Offline cold opens.
+      await context.setOffline(true);
+      const opens: { paint: number; dom: number; responseEnd?: number; domContentLoaded?: number }[] = [];
+      for (let i = 0; i < size.coldOpens; i++) {
+        opens.push(await coldOpen(context, boardUrl, seed.columns, i === 0 ? profileDir : undefined, 'cold-open'));
+      }
+      ctx.log(`  cold opens (ms to first card painted): ${opens.map((o) => o.paint.toFixed(0)).join(', ')}`);
+
+      // Keyboard moves, online.
+      await context.setOffline(false);
+      const board = await context.newPage();
+      await board.goto(boardUrl);
+      await expectColumnCounts(board, seed.columns, 60_000);
+      await waitAllSaved(board, 60_000);
+      const stopProfile = profileDir ? await startProfile(board, context) : null;
+      const moves: { paint: number; commit: number }[] = [];
+      for (let i = 0; i < size.moves; i++) {
+        moves.push(await keyboardMove(board, MOVE_FROM[i % MOVE_FROM.length]!));
+        await waitAllSaved(board, 30_000);
+      }
+      await stopProfile?.(join(profileDir!, 'moves.cpuprofile'));
+      ctx.log(`  keyboard moves (ms keydown to paint): ${moves.map((m) => m.paint.toFixed(0)).join(', ')}`);
+      if (profileDir) ctx.log(`  browser CPU profiles in ${profileDir}`);
+
+      const paint = distribution(opens.map((o) => o.paint));
+      const move = distribution(moves.map((m) => m.paint));
+      const median = (xs: number[]) => distribution(xs.filter(Number.isFinite)).p50;
+      return {
+        metrics: {
+          cold_open_ms: paint.p50,
+          cold_open_max_ms: paint.max,
+          cold_open_card_in_dom_ms: median(opens.map((o) => o.dom)),
+          cold_open_dom_content_loaded_ms: median(opens.map((o) => o.domContentLoaded ?? Number.NaN)),
+          move_p50_ms: move.p50,
+          move_max_ms: move.max,
+          move_commit_p50_ms: median(moves.map((m) => m.commit)),
+          doc_kb: seed.stateBytes / 1024,
+          stored_kb: stored / 1024,
+        },
+        saturated: false,
+        notes: [
+          `${seed.taskCount} tasks (${Object.entries(seed.columns).map(([s, n]) => `${s} ${n}`).join(', ')}), ${seed.commentCount} comments, ${seed.team.length + 1} members; ` +
+            `${size.coldOpens} offline cold opens, ${size.moves} keyboard moves online; Chromium ${browserVersion} headless, 1280x800, on the load generator's core`,
+        ],
+      };
+    } finally {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  },
+};
