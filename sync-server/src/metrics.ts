@@ -17,6 +17,7 @@ export interface Metrics {
   quarantinedUpdates: Counter;
   awarenessRefused: Counter;
   compactions: Counter;
+  headSyncs: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -51,6 +52,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     refusals: new Counter({ name: 'fieldboard_sync_refusals_total', help: 'Connections closed by the server, by close code name', labelNames: ['code'], registers }),
     quarantinedUpdates: new Counter({ name: 'fieldboard_sync_quarantined_updates_total', help: 'Stored log rows or snapshots skipped at load because they failed the structural check', registers }),
     awarenessRefused: new Counter({ name: 'fieldboard_sync_awareness_refused_total', help: 'Awareness entries dropped because they named another connection\'s client id', registers }),
+    headSyncs: new Counter({ name: 'fieldboard_sync_head_syncs_total', help: 'Returning clients answered from the stored head while their document loaded', registers }),
     compactions: new Counter({ name: 'fieldboard_sync_compactions_total', help: 'Snapshots written (log folded into a new snapshot)', registers }),
   };
 }

@@ -15,6 +15,9 @@ function updateWith(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** An update with no structs and no deletions. */
+const NO_DELETES = new Uint8Array([0, 0]);
+
 export function docStoreContract(name: string, ctx: ContractContext): void {
   describe(`DocStore contract: ${name}`, () => {
     it('loads an unknown document as empty (no snapshot, no rows)', async () => {
@@ -62,10 +65,34 @@ export function docStoreContract(name: string, ctx: ContractContext): void {
       const later = updateWith('z');
       await ctx.store().append({ projectId: p, updates: [{ update: later, userId: null }] });
       const state = updateWith('snapshot');
-      await ctx.store().compact(p, { state, stateVector: new Uint8Array([0]), lastUpdateId: lastId, updateCount: 2 });
+      await ctx.store().compact(p, { state, stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: lastId, updateCount: 2 });
       const loaded = await ctx.store().load(p);
       expect(loaded.snapshot).toEqual({ state, lastUpdateId: lastId });
       expect(loaded.updates.map((u) => u.update)).toEqual([later]);
+    });
+
+    it('the head holds the snapshot vector and delete set and the rows after it, never the state', async () => {
+      const p = await ctx.newProject();
+      expect(await ctx.store().loadHead(p)).toEqual({ snapshot: null, updates: [] });
+      const { lastId } = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('x'), userId: null }] });
+      const later = updateWith('y');
+      await ctx.store().append({ projectId: p, updates: [{ update: later, userId: null }] });
+      const deleteSet = new Uint8Array([0, 1, 7, 1, 0, 2]);
+      await ctx.store().compact(p, { state: updateWith('snapshot'), stateVector: new Uint8Array([1, 7, 3]), deleteSet, lastUpdateId: lastId, updateCount: 1 });
+      const head = await ctx.store().loadHead(p);
+      expect(head.snapshot).toEqual({ stateVector: new Uint8Array([1, 7, 3]), deleteSet, lastUpdateId: lastId });
+      expect(head.updates.map((u) => u.update)).toEqual([later]);
+    });
+
+    it('reads the snapshot state only while the snapshot still covers the given row id', async () => {
+      const p = await ctx.newProject();
+      const first = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('1'), userId: null }] });
+      const state = updateWith('snap-1');
+      await ctx.store().compact(p, { state, stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: first.lastId, updateCount: 1 });
+      expect(await ctx.store().loadSnapshotState(p, first.lastId)).toEqual(state);
+      const second = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('2'), userId: null }] });
+      await ctx.store().compact(p, { state: updateWith('snap-2'), stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: second.lastId, updateCount: 1 });
+      expect(await ctx.store().loadSnapshotState(p, first.lastId)).toBeNull();
     });
 
     it('never replaces a snapshot with an older one', async () => {
@@ -73,8 +100,8 @@ export function docStoreContract(name: string, ctx: ContractContext): void {
       const first = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('1'), userId: null }] });
       const second = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('2'), userId: null }] });
       const newer = updateWith('newer');
-      await ctx.store().compact(p, { state: newer, stateVector: new Uint8Array([0]), lastUpdateId: second.lastId, updateCount: 2 });
-      await ctx.store().compact(p, { state: updateWith('older'), stateVector: new Uint8Array([0]), lastUpdateId: first.lastId, updateCount: 1 });
+      await ctx.store().compact(p, { state: newer, stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: second.lastId, updateCount: 2 });
+      await ctx.store().compact(p, { state: updateWith('older'), stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: first.lastId, updateCount: 1 });
       expect((await ctx.store().load(p)).snapshot?.state).toEqual(newer);
     });
 

@@ -14,6 +14,15 @@ export interface StoredDoc {
   updates: StoredUpdate[];
 }
 
+/**
+ * What a returning client needs to sync without the document being loaded (rooms/stored-head.ts): the
+ * snapshot's state vector and delete set, and the log rows after it. Never the snapshot's state itself.
+ */
+export interface StoredHead {
+  snapshot: { stateVector: Uint8Array; deleteSet: Uint8Array | null; lastUpdateId: string } | null;
+  updates: StoredUpdate[];
+}
+
 export interface AppendBatch {
   projectId: string;
   /** In the order the document produced them; userId = the authenticated author. */
@@ -31,6 +40,8 @@ export interface AppendResult {
 export interface Snapshot {
   state: Uint8Array;
   stateVector: Uint8Array;
+  /** An update with no structs carrying the document's whole delete set (see rooms/stored-head.ts). */
+  deleteSet: Uint8Array;
   /** Every log row with id <= this is folded into `state` and deleted. */
   lastUpdateId: string;
   updateCount: number;
@@ -38,6 +49,10 @@ export interface Snapshot {
 
 export interface DocStore {
   load(projectId: string): Promise<StoredDoc>;
+  /** The light part of a load: the snapshot's state vector and delete set, and the rows after it. */
+  loadHead(projectId: string): Promise<StoredHead>;
+  /** The snapshot's state if the snapshot still covers exactly `lastUpdateId`, else null. */
+  loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null>;
   /** Appends every update in one transaction (group commit); resolves with the last row id. */
   append(batch: AppendBatch): Promise<AppendResult>;
   /** Writes the snapshot and deletes the rows it covers, in one transaction. */

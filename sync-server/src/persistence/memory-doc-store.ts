@@ -1,5 +1,5 @@
 // In-memory DocStore for tests: same contract as the PostgreSQL one, plus fault injection.
-import type { AppendBatch, DocStore, Snapshot, StoredDoc, StoredUpdate } from './doc-store.ts';
+import type { AppendBatch, DocStore, Snapshot, StoredDoc, StoredHead, StoredUpdate } from './doc-store.ts';
 import { compareIds } from './doc-store.ts';
 
 interface Entry {
@@ -32,6 +32,26 @@ export class MemoryDocStore implements DocStore {
       snapshot: e.snapshot ? { state: e.snapshot.state.slice(), lastUpdateId: e.snapshot.lastUpdateId } : null,
       updates: e.updates.map((u) => ({ id: u.id, update: u.update.slice() })),
     };
+  }
+
+  async loadHead(projectId: string): Promise<StoredHead> {
+    await Promise.resolve();
+    const fault = this.faults.load?.();
+    if (fault) throw fault;
+    const e = this.entry(projectId);
+    const snap = e.snapshot;
+    return {
+      snapshot: snap ? { stateVector: snap.stateVector.slice(), deleteSet: snap.deleteSet.slice(), lastUpdateId: snap.lastUpdateId } : null,
+      updates: e.updates.map((u) => ({ id: u.id, update: u.update.slice() })),
+    };
+  }
+
+  async loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null> {
+    await Promise.resolve();
+    const fault = this.faults.load?.();
+    if (fault) throw fault;
+    const snap = this.entry(projectId).snapshot;
+    return snap && snap.lastUpdateId === lastUpdateId ? snap.state.slice() : null;
   }
 
   async append(batch: AppendBatch): Promise<{ lastId: string }> {

@@ -3,7 +3,7 @@
 // buggy client wrote that a column rejects) is logged and repaired later but never blocks the log.
 import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc } from './doc-store.ts';
+import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc, StoredHead } from './doc-store.ts';
 import { writeEffects } from './effects-writer.ts';
 
 export class PgDocStore implements DocStore {
@@ -32,6 +32,27 @@ export class PgDocStore implements DocStore {
     });
   }
 
+  async loadHead(projectId: string): Promise<StoredHead> {
+    return this.sql.begin('isolation level repeatable read', async (tx) => {
+      const snaps = await tx<{ state_vector: Buffer; delete_set: Buffer | null; last_update_id: string }[]>`
+        SELECT state_vector, delete_set, last_update_id::text AS last_update_id FROM yjs_snapshots WHERE project_id = ${projectId}`;
+      const snap = snaps[0];
+      const rows = await tx<{ id: string; update: Buffer }[]>`
+        SELECT id::text AS id, update FROM yjs_updates
+        WHERE project_id = ${projectId} AND id > ${snap?.last_update_id ?? '0'}::bigint ORDER BY yjs_updates.id`;
+      return {
+        snapshot: snap ? { stateVector: toBytes(snap.state_vector), deleteSet: snap.delete_set ? toBytes(snap.delete_set) : null, lastUpdateId: snap.last_update_id } : null,
+        updates: rows.map((r) => ({ id: r.id, update: toBytes(r.update) })),
+      };
+    });
+  }
+
+  async loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null> {
+    const rows = await this.sql<{ state: Buffer }[]>`
+      SELECT state FROM yjs_snapshots WHERE project_id = ${projectId} AND last_update_id = ${lastUpdateId}::bigint`;
+    return rows[0] ? toBytes(rows[0].state) : null;
+  }
+
   async append(batch: AppendBatch): Promise<AppendResult> {
     if (batch.updates.length === 0) throw new Error('append: empty batch');
     return this.sql.begin(async (tx) => {
@@ -56,10 +77,10 @@ export class PgDocStore implements DocStore {
   async compact(projectId: string, snapshot: Snapshot): Promise<void> {
     await this.sql.begin(async (tx) => {
       await tx`
-        INSERT INTO yjs_snapshots (project_id, state, state_vector, last_update_id, update_count, updated_at)
-        VALUES (${projectId}, ${Buffer.from(snapshot.state)}, ${Buffer.from(snapshot.stateVector)}, ${snapshot.lastUpdateId}::bigint, ${snapshot.updateCount}, now())
+        INSERT INTO yjs_snapshots (project_id, state, state_vector, delete_set, last_update_id, update_count, updated_at)
+        VALUES (${projectId}, ${Buffer.from(snapshot.state)}, ${Buffer.from(snapshot.stateVector)}, ${Buffer.from(snapshot.deleteSet)}, ${snapshot.lastUpdateId}::bigint, ${snapshot.updateCount}, now())
         ON CONFLICT (project_id) DO UPDATE SET
-          state = EXCLUDED.state, state_vector = EXCLUDED.state_vector, last_update_id = EXCLUDED.last_update_id,
+          state = EXCLUDED.state, state_vector = EXCLUDED.state_vector, delete_set = EXCLUDED.delete_set, last_update_id = EXCLUDED.last_update_id,
           update_count = yjs_snapshots.update_count + EXCLUDED.update_count, updated_at = now()
         WHERE yjs_snapshots.last_update_id <= EXCLUDED.last_update_id`;
       await tx`DELETE FROM yjs_updates WHERE project_id = ${projectId} AND id <= ${snapshot.lastUpdateId}::bigint`;

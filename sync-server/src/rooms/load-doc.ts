@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore } from '../persistence/doc-store.ts';
+import type { DocStore, StoredDoc, StoredHead } from '../persistence/doc-store.ts';
 import { checkUpdateV1 } from '../yjs-guard/update-check.ts';
 
 export class LoadError extends Error {}
@@ -21,8 +21,9 @@ export interface LoadedDoc {
 
 const EVIDENCE_BYTES = 4096;
 
-export async function loadDoc(projectId: string, store: DocStore, logger: Logger, metrics?: Metrics): Promise<LoadedDoc> {
-  const stored = await store.load(projectId);
+/** `head`: the store's head when the caller already read it; then only the snapshot's state is read here. */
+export async function loadDoc(projectId: string, store: DocStore, logger: Logger, metrics?: Metrics, head?: StoredHead): Promise<LoadedDoc> {
+  const stored = await readStored(projectId, store, head);
   const doc = new Y.Doc();
   const quarantined: string[] = [];
   if (stored.snapshot) {
@@ -56,4 +57,13 @@ export async function loadDoc(projectId: string, store: DocStore, logger: Logger
   });
   const last = stored.updates[stored.updates.length - 1]?.id ?? stored.snapshot?.lastUpdateId ?? null;
   return { doc, rows: stored.updates.length, lastUpdateId: last, quarantined };
+}
+
+async function readStored(projectId: string, store: DocStore, head: StoredHead | undefined): Promise<StoredDoc> {
+  if (!head) return store.load(projectId);
+  if (!head.snapshot) return { snapshot: null, updates: head.updates };
+  const state = await store.loadSnapshotState(projectId, head.snapshot.lastUpdateId);
+  // A compaction elsewhere replaced the snapshot after the head was read: read both again, together.
+  if (!state) return store.load(projectId);
+  return { snapshot: { state, lastUpdateId: head.snapshot.lastUpdateId }, updates: head.updates };
 }

@@ -1,16 +1,25 @@
 // Loaded rooms by project id. A room is loaded on first use (a connection or a server write), kept while
 // it has leases, and unloaded `idleUnloadMs` after the last lease goes, once everything is persisted and
 // compacted. A failed load leaves nothing behind, so the next attempt loads again from storage.
+import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import type { Room, RoomOptions } from './room.ts';
 import { Room as RoomClass } from './room.ts';
+import { StoredHead } from './stored-head.ts';
 
 export interface RegistryOptions extends RoomOptions {
   idleUnloadMs?: number;
 }
 
+interface LoadingRoom {
+  headRows: Promise<StoredHeadRows>;
+  /** Built on the first request only: merging the log rows costs milliseconds nobody else needs. */
+  head: Promise<StoredHead | null> | null;
+  room: Promise<Room>;
+}
+
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
-  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly loading = new Map<string, LoadingRoom>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   private closing = false;
 
@@ -33,26 +42,48 @@ export class RoomRegistry {
     return [...this.rooms.values()];
   }
 
+  /** While the room loads: the stored head to answer returning clients from (null when it cannot). */
+  headWhileLoading(projectId: string): Promise<StoredHead | null> | null {
+    const entry = this.rooms.has(projectId) ? undefined : this.loading.get(projectId);
+    if (!entry) return null;
+    entry.head ??= entry.headRows.then(
+      (rows) => StoredHead.from(rows),
+      () => null,
+    );
+    return entry.head;
+  }
+
   /** Loads (or reuses) the room and takes a lease on it; pair with release(). */
   async acquire(projectId: string): Promise<Room> {
     if (this.closing) throw new Error('server is shutting down');
     let room = this.rooms.get(projectId);
     if (!room) {
-      let pending = this.loading.get(projectId);
+      let pending = this.loading.get(projectId)?.room;
       if (!pending) {
-        pending = RoomClass.load(projectId, this.opts).then(
-          (loaded) => {
-            this.loading.delete(projectId);
-            this.rooms.set(projectId, loaded);
-            this.opts.metrics?.loadedRooms.set(this.rooms.size);
-            return loaded;
-          },
-          (error: unknown) => {
-            this.loading.delete(projectId);
-            throw error;
-          },
-        );
-        this.loading.set(projectId, pending);
+        // The light head (snapshot vector and delete set, log rows) first, then the snapshot's state: a
+        // connection that asks for the head meanwhile (headWhileLoading) is answered before the load's
+        // CPU-heavy integration starts, since its continuation runs before the state query's reply.
+        const headRows = this.opts.store.loadHead(projectId);
+        const entry: LoadingRoom = {
+          headRows,
+          head: null,
+          room: headRows
+            .then((rows) => RoomClass.load(projectId, this.opts, rows))
+            .then(
+              (loaded) => {
+                this.loading.delete(projectId);
+                this.rooms.set(projectId, loaded);
+                this.opts.metrics?.loadedRooms.set(this.rooms.size);
+                return loaded;
+              },
+              (error: unknown) => {
+                this.loading.delete(projectId);
+                throw error;
+              },
+            ),
+        };
+        this.loading.set(projectId, entry);
+        pending = entry.room;
       }
       room = await pending;
     }

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore } from '../persistence/doc-store.ts';
+import type { DocStore, StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import type { ProjectionRows } from '../../../shared/projection.ts';
 import type { ActivityEntry, ProjectionChanges } from '../persistence/effects.ts';
 import { checkStateVector, checkUpdateV1, parseAwarenessUpdate } from '../yjs-guard/update-check.ts';
@@ -17,6 +17,7 @@ import { PersistQueue, type QueuedUpdate } from './persist-queue.ts';
 import { ProtocolError, RoomConnection, WriterOrigin, type ConnectionInfo } from './room-connection.ts';
 import type { SyncSocket } from './sync-socket.ts';
 import { loadDoc } from './load-doc.ts';
+import { snapshotOf } from './stored-head.ts';
 import { carriesNews } from './update-news.ts';
 
 /** Projections and activity for each transaction (see room-effects.ts); optional so rooms run without. */
@@ -57,8 +58,9 @@ export class Room {
   private compacting: Promise<void> | null = null;
   destroyed = false;
 
-  static async load(projectId: string, opts: RoomOptions): Promise<Room> {
-    const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics);
+  /** `head`: the store's head, when already read (the snapshot's state is then read on its own). */
+  static async load(projectId: string, opts: RoomOptions, head?: StoredHeadRows): Promise<Room> {
+    const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics, head);
     const room = new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
     // A long log (or quarantined rows) is folded into a snapshot right away, so the next load is short.
     if (loaded.rows >= (opts.compactThreshold ?? 500) || loaded.quarantined.length) void room.compact();
@@ -100,11 +102,25 @@ export class Room {
     doc.on('update', this.onDocUpdate);
   }
 
-  join(socket: SyncSocket, info: ConnectionInfo): RoomConnection {
+  /**
+   * `greeted`: the connection was already answered from the stored head while the room loaded (it holds our
+   * step 1 and got its step 2 for `greeted.clientVector`); it only needs what the load found beyond that head.
+   */
+  join(socket: SyncSocket, info: ConnectionInfo, greeted?: { headVector: Uint8Array; clientVector: Uint8Array }): RoomConnection {
     const conn = new RoomConnection(socket, info);
     this.conns.add(conn);
-    // The server opens the sync: its state vector (the client answers with step 2 and its own step 1).
-    conn.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+    if (!greeted) {
+      // The server opens the sync: its state vector (the client answers with step 2 and its own step 1).
+      conn.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+    } else {
+      const loaded = Y.encodeStateVector(this.doc);
+      if (!equalBytes(greeted.headVector, loaded)) {
+        // The loaded document is not what the head described (another writer moved storage in between, or
+        // the log had a gap): send what the client lacks, and re-open the sync so it sends what we lack.
+        conn.send(syncFrame(SyncStep.Update, Y.encodeStateAsUpdate(this.doc, greeted.clientVector)));
+        conn.send(syncFrame(SyncStep.Step1, loaded));
+      }
+    }
     const states = this.awareness.getStates();
     if (states.size > 0) conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     return conn;
@@ -285,8 +301,7 @@ export class Room {
         if (this.rowsSinceSnapshot === 0 || this.lastUpdateId === null || this.queue.size > 0 || this.destroyed) return;
         const count = this.rowsSinceSnapshot;
         await this.opts.store.compact(this.projectId, {
-          state: Y.encodeStateAsUpdate(this.doc),
-          stateVector: Y.encodeStateVector(this.doc),
+          ...snapshotOf(this.doc),
           lastUpdateId: this.lastUpdateId,
           updateCount: count,
         });
@@ -322,6 +337,10 @@ export class Room {
     this.doc.off('update', this.onDocUpdate);
     this.doc.destroy();
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function expectEnd(decoder: decoding.Decoder): void {

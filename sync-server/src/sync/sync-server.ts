@@ -127,9 +127,34 @@ export function attachSyncServer(
     if (!role) return refuse(ws, CloseCode.NotFound, 'no such project');
     if (connections.countForUser(auth.user.id) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
 
+    const acquiring = registry.acquire(projectId);
+    // A cold document: answer a returning client from the stored head while the room loads.
+    const headLoading = registry.headWhileLoading(projectId);
+    let greeted: { headVector: Uint8Array; clientVector: Uint8Array } | undefined;
+    if (headLoading) {
+      const head = await headLoading.catch(() => null);
+      if (head && !closed) {
+        const answer = (data: Buffer): boolean => {
+          if (greeted) return false;
+          const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
+          if (!reply) return false;
+          for (const frame of reply.frames) ws.send(frame);
+          greeted = { headVector: head.stateVector, clientVector: reply.clientVector };
+          metrics?.headSyncs.inc();
+          return true;
+        };
+        const answered = early.findIndex(answer);
+        if (answered >= 0) early.splice(answered, 1);
+        const buffer = onFrame;
+        onFrame = (data, isBinary) => {
+          if (!(isBinary && answer(data))) buffer(data, isBinary);
+        };
+      }
+    }
+
     let room;
     try {
-      room = await registry.acquire(projectId);
+      room = await acquiring;
     } catch (error) {
       if (registry.isClosing) return refuse(ws, CloseCode.ServerShutdown, 'server shutting down');
       logger.error({ err: (error as Error).message, projectId }, 'room load failed; refusing the connection');
@@ -142,7 +167,7 @@ export function attachSyncServer(
       sessionId: auth.user.session_id,
       role,
       protocol: ws.protocol,
-    });
+    }, greeted);
     const nowMs = deps.now ? deps.now() : Date.now();
     const expiresIn = Math.max(0, auth.expiresAt * 1000 - nowMs);
     const expiry = setTimeout(() => refuse(ws, CloseCode.TokenExpired, 'token expired'), Math.min(expiresIn, 2 ** 31 - 1));

@@ -1,0 +1,113 @@
+// StoredHead answers a returning client exactly as the loaded document would (same content after applying),
+// and refuses whenever it cannot: a client missing snapshot content, an old snapshot without a delete set,
+// a row failing the structural check, a frame that is not a sync step 1.
+import { describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { MessageType } from '../../../shared/protocol.ts';
+import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
+import { awarenessFrame, SyncStep, syncFrame } from './messages.ts';
+import { snapshotOf, StoredHead } from './stored-head.ts';
+
+/** A server document with a snapshot and log rows after it, plus a client synced at snapshot time. */
+function scenario() {
+  const server = new Y.Doc();
+  const rows: Uint8Array[] = [];
+  const tasks = server.getMap<Y.Map<unknown>>('tasks');
+  for (let i = 0; i < 20; i++) {
+    const t = new Y.Map<unknown>();
+    t.set('title', `task ${i}`);
+    tasks.set(`t${i}`, t);
+  }
+  server.getText('notes').insert(0, 'hello world');
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  // Delete-only changes the client never saw, folded into the snapshot: only the delete set carries them.
+  tasks.delete('t3');
+  server.getText('notes').delete(0, 6);
+  const snapshot = snapshotOf(server);
+  // Log rows after the snapshot, from two writers.
+  server.on('update', (u: Uint8Array) => rows.push(u));
+  tasks.get('t1')!.set('title', 'renamed after the snapshot');
+  const other = new Y.Doc();
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+  other.on('update', (u: Uint8Array) => {
+    rows.push(u);
+    Y.applyUpdate(server, u);
+  });
+  tasks.delete('t5');
+  other.getText('notes').insert(0, 'big ');
+  const head: StoredHeadRows = {
+    snapshot: { stateVector: snapshot.stateVector, deleteSet: snapshot.deleteSet, lastUpdateId: '10' },
+    updates: rows.map((update, i) => ({ id: String(11 + i), update })),
+  };
+  return { server, client, head };
+}
+
+function content(doc: Y.Doc) {
+  return { tasks: doc.getMap('tasks').toJSON(), notes: doc.getText('notes').toString() };
+}
+
+describe('StoredHead', () => {
+  it('brings a client that holds the snapshot content to the full state, deletions included', () => {
+    const { server, client, head } = scenario();
+    const stored = StoredHead.from(head)!;
+    expect(stored.stateVector).toEqual(Y.encodeStateVector(server));
+    const step2 = stored.step2For(Y.encodeStateVector(client))!;
+    Y.applyUpdate(client, step2);
+    expect(content(client)).toEqual(content(server));
+    expect(content(client).tasks).not.toHaveProperty('t3');
+    expect(Y.encodeStateVector(client)).toEqual(Y.encodeStateVector(server));
+  });
+
+  it('answers a client that has its own offline changes too (it keeps them, gets the rest)', () => {
+    const { server, client, head } = scenario();
+    client.getMap<Y.Map<unknown>>('tasks').get('t9')!.set('title', 'offline edit');
+    const stored = StoredHead.from(head)!;
+    Y.applyUpdate(client, stored.step2For(Y.encodeStateVector(client))!);
+    expect(client.getMap<Y.Map<unknown>>('tasks').get('t9')!.get('title')).toBe('offline edit');
+    expect(content(client).notes).toBe(content(server).notes);
+  });
+
+  it('refuses a client that lacks part of the snapshot (a new device waits for the load)', () => {
+    const { head } = scenario();
+    expect(StoredHead.from(head)!.step2For(Y.encodeStateVector(new Y.Doc()))).toBeNull();
+  });
+
+  it('works without a snapshot (a young document is only log rows)', () => {
+    const doc = new Y.Doc();
+    const rows: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => rows.push(u));
+    doc.getText('t').insert(0, 'abc');
+    doc.getText('t').delete(1, 1);
+    const stored = StoredHead.from({ snapshot: null, updates: rows.map((update, i) => ({ id: String(i + 1), update })) })!;
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, stored.step2For(Y.encodeStateVector(fresh))!);
+    expect(fresh.getText('t').toString()).toBe('ac');
+    expect(stored.stateVector).toEqual(Y.encodeStateVector(doc));
+  });
+
+  it('is unavailable for a snapshot stored before delete sets were kept, or a row failing the structural check', () => {
+    const { head } = scenario();
+    expect(StoredHead.from({ ...head, snapshot: { ...head.snapshot!, deleteSet: null } })).toBeNull();
+    expect(StoredHead.from({ ...head, updates: [...head.updates, { id: '99', update: new Uint8Array([1, 200, 1, 2]) }] })).toBeNull();
+  });
+
+  it('answers only a well-formed sync step 1, with step 1, step 2 and (fieldboard.v1) saved', () => {
+    const { client, head } = scenario();
+    const stored = StoredHead.from(head)!;
+    const vector = Y.encodeStateVector(client);
+    expect(stored.answer(awarenessFrame(new Uint8Array([0])), true)).toBeNull();
+    expect(stored.answer(syncFrame(SyncStep.Update, new Uint8Array([0, 0])), true)).toBeNull();
+    expect(stored.answer(new Uint8Array([0, 0, 5, 1]), true)).toBeNull(); // truncated
+    const reply = stored.answer(syncFrame(SyncStep.Step1, vector), true)!;
+    expect(reply.clientVector).toEqual(vector);
+    const kinds = reply.frames.map((f) => {
+      const d = decoding.createDecoder(f);
+      const type = decoding.readVarUint(d);
+      return type === MessageType.Sync ? `sync-${decoding.readVarUint(d)}` : String(type);
+    });
+    expect(kinds).toEqual(['sync-0', 'sync-1', String(MessageType.Saved)]);
+    expect(stored.answer(syncFrame(SyncStep.Step1, vector), false)!.frames).toHaveLength(2);
+  });
+});
