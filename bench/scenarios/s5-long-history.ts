@@ -1,11 +1,17 @@
 // Scenario 5: a 2,000-task project with a 100,000-update history; time from opening a socket to synced.
 // Ours, cold: the history is stored the way our server leaves it in steady state (it compacts when 500 rows
-// follow the snapshot): one snapshot of the first 99,501 updates plus the last 499 rows in yjs_updates, the
-// worst case just below the threshold. The first client pays auth, membership, load and sync step 2.
-// Warm (every server): another client connects while the document is in memory. The peers keep documents
-// in memory only, so they have no cold case; their document is pushed by a client first.
+// follow the snapshot): one snapshot of the first 99,501 updates (with its state vector and delete set, as
+// Room.compact writes it) plus the last 499 rows in yjs_updates, the worst case just below the threshold.
+// Two clients, each on its own cold copy of the project:
+// - returning (the target): a device that opens the board from IndexedDB, as our PWA does. It holds the
+//   document as of the snapshot (it was last online then) plus 5 offline edits of its own, and must receive
+//   the 499 later updates and every deletion. Its local document is built before the clock starts.
+// - new device: an empty document, so the whole 3.5 MB state travels and is integrated by the client.
+// Warm (every server): the same two kinds of client connect while the document is in memory. The peers keep
+// documents in memory only, so they have no cold case; their document is pushed by a client first.
 import * as Y from 'yjs';
-import { MAP } from '../../shared/doc-model.ts';
+import { MAP, updateTask } from '../../shared/doc-model.ts';
+import { snapshotOf } from '../../sync-server/src/rooms/stored-head.ts';
 import { cachedHistory, type History } from '../lib/history.ts';
 import { sleep } from '../lib/schedule.ts';
 import type { OursServer } from '../servers/ours.ts';
@@ -17,9 +23,10 @@ const TAIL_ROWS = 499;
 
 interface Seed {
   history: History;
-  snapshotState: Uint8Array;
-  snapshotVector: Uint8Array;
+  snapshot: ReturnType<typeof snapshotOf>;
   tail: Uint8Array[];
+  /** Task ids, for the returning device's offline edits. */
+  taskIds: string[];
 }
 
 const seeds = new Map<string, Seed>();
@@ -34,15 +41,23 @@ function seedFor(quick: boolean): Seed {
     doc.transact(() => {
       for (let i = 0; i < cut; i++) Y.applyUpdate(doc, history.updates[i]!);
     });
-    seed = { history, snapshotState: Y.encodeStateAsUpdate(doc), snapshotVector: Y.encodeStateVector(doc), tail: history.updates.slice(cut) };
+    seed = { history, snapshot: snapshotOf(doc), tail: history.updates.slice(cut), taskIds: [...doc.getMap(MAP.tasks).keys()] };
     seeds.set(key, seed);
   }
   return seed;
 }
 
-async function timedConnect(server: BenchServer, doc: DocHandle, slot: number, expectTasks: number): Promise<{ ms: number; client: BenchClient }> {
+/** The returning device: the document as of the snapshot (read from IndexedDB) plus offline edits. */
+function returningDevice(seed: Seed): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, seed.snapshot.state);
+  for (let i = 0; i < 5; i++) updateTask(doc, seed.taskIds[i * 7]!, { title: `Edited offline ${i}` });
+  return doc;
+}
+
+async function timedConnect(server: BenchServer, doc: DocHandle, slot: number, expectTasks: number, local = new Y.Doc()): Promise<{ ms: number; client: BenchClient }> {
   const t0 = performance.now();
-  const client = server.connect(doc, slot, new Y.Doc());
+  const client = server.connect(doc, slot, local);
   await Promise.race([client.synced, sleep(30_000).then(() => Promise.reject(new Error('no sync within 30 s')))]);
   const ms = performance.now() - t0;
   const tasks = client.doc.getMap(MAP.tasks).size;
@@ -53,6 +68,17 @@ async function timedConnect(server: BenchServer, doc: DocHandle, slot: number, e
   return { ms, client };
 }
 
+/** Stores the seed as our server leaves a compacted project: snapshot row + the rows after it. */
+async function storeSeed(server: OursServer, projectId: string, seed: Seed): Promise<void> {
+  await server.db.sql.begin(async (tx) => {
+    const rows = seed.tail.map((u) => ({ project_id: projectId, update: Buffer.from(u) }));
+    for (let i = 0; i < rows.length; i += 1000) await tx`INSERT INTO yjs_updates ${tx(rows.slice(i, i + 1000), 'project_id', 'update')}`;
+    const { state, stateVector, deleteSet } = seed.snapshot;
+    await tx`INSERT INTO yjs_snapshots (project_id, state, state_vector, delete_set, last_update_id, update_count)
+      VALUES (${projectId}, ${Buffer.from(state)}, ${Buffer.from(stateVector)}, ${Buffer.from(deleteSet)}, 0, ${seed.history.updates.length - TAIL_ROWS})`;
+  });
+}
+
 export const scenario5: Scenario = {
   id: 5,
   title: '2,000-task project with a 100,000-update history: connect to synced',
@@ -61,21 +87,22 @@ export const scenario5: Scenario = {
   async runOnce(server, ctx) {
     const seed = seedFor(ctx.quick);
     const expect = seed.history.taskCount;
-    const [doc] = await server.createDocs(1, 3);
+    const [doc, freshDoc] = await server.createDocs(2, 4);
     const clients: BenchClient[] = [];
     const metrics: Record<string, number> = {};
+    const keep = (c: { ms: number; client: BenchClient }) => {
+      clients.push(c.client);
+      return c.ms;
+    };
     try {
       if (server.name === 'ours') {
-        const { db } = server as OursServer;
-        await db.sql.begin(async (tx) => {
-          const rows = seed.tail.map((u) => ({ project_id: doc!.name, update: Buffer.from(u) }));
-          for (let i = 0; i < rows.length; i += 1000) await tx`INSERT INTO yjs_updates ${tx(rows.slice(i, i + 1000), 'project_id', 'update')}`;
-          await tx`INSERT INTO yjs_snapshots (project_id, state, state_vector, last_update_id, update_count)
-            VALUES (${doc!.name}, ${Buffer.from(seed.snapshotState)}, ${Buffer.from(seed.snapshotVector)}, 0, ${seed.history.updates.length - TAIL_ROWS})`;
-        });
-        const cold = await timedConnect(server, doc!, 0, expect);
-        clients.push(cold.client);
-        metrics.cold_connect_sync_ms = cold.ms;
+        await storeSeed(server as OursServer, doc!.name, seed);
+        await storeSeed(server as OursServer, freshDoc!.name, seed);
+        const local = returningDevice(seed);
+        metrics.cold_connect_sync_ms = keep(await timedConnect(server, doc!, 0, expect, local));
+        const title = (local.getMap(MAP.tasks).get(seed.taskIds[0]!) as Y.Map<unknown> | undefined)?.get('title');
+        if (title !== 'Edited offline 0') throw new Error(`returning device lost its offline edit (title ${String(title)})`);
+        metrics.cold_new_device_connect_sync_ms = keep(await timedConnect(server, freshDoc!, 0, expect));
       } else {
         // In-memory peers: a client pushes the whole document, a second one confirms the server holds it.
         const pusher = server.connect(doc!, 0, new Y.Doc());
@@ -85,8 +112,7 @@ export const scenario5: Scenario = {
         const deadline = performance.now() + 30_000;
         for (;;) {
           try {
-            const check = await timedConnect(server, doc!, 1, expect);
-            clients.push(check.client);
+            keep(await timedConnect(server, doc!, 1, expect));
             break;
           } catch (error) {
             if (performance.now() > deadline) throw error;
@@ -95,9 +121,8 @@ export const scenario5: Scenario = {
         }
       }
       await sleep(200);
-      const warm = await timedConnect(server, doc!, 2, expect);
-      clients.push(warm.client);
-      metrics.warm_connect_sync_ms = warm.ms;
+      metrics.warm_connect_sync_ms = keep(await timedConnect(server, doc!, 2, expect, returningDevice(seed)));
+      metrics.warm_new_device_connect_sync_ms = keep(await timedConnect(server, doc!, 3, expect));
       metrics.doc_kb = seed.history.finalState.byteLength / 1024;
     } finally {
       for (const c of clients) c.destroy();

@@ -14,7 +14,15 @@ interface LoadingRoom {
   headRows: Promise<StoredHeadRows>;
   /** Built on the first request only: merging the log rows costs milliseconds nobody else needs. */
   head: Promise<StoredHead | null> | null;
+  /** Connections answering from the head; see greetWhileLoading. */
+  greetings: Promise<void>[];
   room: Promise<Room>;
+}
+
+const GREETING_WAIT_MS = 250;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export class RoomRegistry {
@@ -42,15 +50,21 @@ export class RoomRegistry {
     return [...this.rooms.values()];
   }
 
-  /** While the room loads: the stored head to answer returning clients from (null when it cannot). */
-  headWhileLoading(projectId: string): Promise<StoredHead | null> | null {
+  /**
+   * While the room loads: the stored head to answer a returning client from (null inside when it cannot).
+   * The load holds its CPU-heavy part until every such connection called `done` (it answered, or saw it
+   * cannot), or GREETING_WAIT_MS passed: one second of integration must not sit before a 10 ms answer.
+   */
+  greetWhileLoading(projectId: string): { head: Promise<StoredHead | null>; done: () => void } | null {
     const entry = this.rooms.has(projectId) ? undefined : this.loading.get(projectId);
     if (!entry) return null;
     entry.head ??= entry.headRows.then(
       (rows) => StoredHead.from(rows),
       () => null,
     );
-    return entry.head;
+    let done!: () => void;
+    entry.greetings.push(new Promise<void>((resolve) => (done = resolve)));
+    return { head: entry.head, done };
   }
 
   /** Loads (or reuses) the room and takes a lease on it; pair with release(). */
@@ -67,8 +81,12 @@ export class RoomRegistry {
         const entry: LoadingRoom = {
           headRows,
           head: null,
+          greetings: [],
           room: headRows
-            .then((rows) => RoomClass.load(projectId, this.opts, rows))
+            .then(async (rows) => {
+              if (entry.greetings.length) await Promise.race([Promise.all(entry.greetings), delay(GREETING_WAIT_MS)]);
+              return RoomClass.load(projectId, this.opts, rows);
+            })
             .then(
               (loaded) => {
                 this.loading.delete(projectId);

@@ -226,3 +226,41 @@ describe('DocWriter when storage fails', () => {
     await until(() => store.rowCount(p) === 1);
   });
 });
+
+describe('RoomRegistry greeting from the stored head', () => {
+  it('holds the heavy part of a load until the waiting connection answered, or a bounded wait passed', async () => {
+    const { store, registry } = setup();
+    let stateReads = 0;
+    const read = store.loadSnapshotState.bind(store);
+    store.loadSnapshotState = (projectId, lastUpdateId) => {
+      stateReads++;
+      return read(projectId, lastUpdateId);
+    };
+    const p = randomUUID();
+    const first = await registry.acquire(p);
+    first.doc.getMap('m').set('k', 'v');
+    await until(() => store.rowCount(p) === 1 && first.queue.idle);
+    await first.compact();
+    expect(store.rowCount(p)).toBe(0);
+    first.destroy();
+    const fresh = new RoomRegistry({ store, logger });
+    const acquiring = fresh.acquire(p);
+    const greeting = fresh.greetWhileLoading(p)!;
+    expect(await greeting.head).not.toBeNull();
+    await tick(50);
+    expect(stateReads).toBe(0); // waiting for the greeting
+    greeting.done();
+    const room = await acquiring;
+    expect(stateReads).toBe(1);
+    expect(room.doc.getMap('m').get('k')).toBe('v');
+    expect(fresh.greetWhileLoading(p)).toBeNull(); // loaded: nothing to greet from
+    // A connection that never answers (its client sent no step 1) delays the load by a bounded wait only.
+    const third = new RoomRegistry({ store, logger });
+    const t0 = performance.now();
+    const loading = third.acquire(p);
+    third.greetWhileLoading(p);
+    await loading;
+    expect(stateReads).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});

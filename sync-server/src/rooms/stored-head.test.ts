@@ -97,10 +97,12 @@ describe('StoredHead', () => {
     const { client, head } = scenario();
     const stored = StoredHead.from(head)!;
     const vector = Y.encodeStateVector(client);
-    expect(stored.answer(awarenessFrame(new Uint8Array([0])), true)).toBeNull();
-    expect(stored.answer(syncFrame(SyncStep.Update, new Uint8Array([0, 0])), true)).toBeNull();
-    expect(stored.answer(new Uint8Array([0, 0, 5, 1]), true)).toBeNull(); // truncated
-    const reply = stored.answer(syncFrame(SyncStep.Step1, vector), true)!;
+    expect(stored.answer(awarenessFrame(new Uint8Array([0])), true)).toEqual({ kind: 'other' });
+    expect(stored.answer(syncFrame(SyncStep.Update, new Uint8Array([0, 0])), true)).toEqual({ kind: 'other' });
+    expect(stored.answer(new Uint8Array([0, 0, 5, 1]), true)).toEqual({ kind: 'other' }); // truncated
+    expect(stored.answer(syncFrame(SyncStep.Step1, Y.encodeStateVector(new Y.Doc())), true)).toEqual({ kind: 'unanswerable' });
+    const reply = stored.answer(syncFrame(SyncStep.Step1, vector), true);
+    if (reply.kind !== 'answered') throw new Error(`expected an answer, got ${reply.kind}`);
     expect(reply.clientVector).toEqual(vector);
     const kinds = reply.frames.map((f) => {
       const d = decoding.createDecoder(f);
@@ -108,6 +110,7 @@ describe('StoredHead', () => {
       return type === MessageType.Sync ? `sync-${decoding.readVarUint(d)}` : String(type);
     });
     expect(kinds).toEqual(['sync-0', 'sync-1', String(MessageType.Saved)]);
-    expect(stored.answer(syncFrame(SyncStep.Step1, vector), false)!.frames).toHaveLength(2);
+    const plain = stored.answer(syncFrame(SyncStep.Step1, vector), false);
+    expect(plain.kind === 'answered' && plain.frames).toHaveLength(2);
   });
 });

@@ -24,6 +24,8 @@ export function snapshotOf(doc: Y.Doc): { state: Uint8Array; stateVector: Uint8A
   return { state: Y.encodeStateAsUpdate(doc), stateVector, deleteSet: Y.encodeStateAsUpdate(doc, stateVector) };
 }
 
+export type HeadAnswer = { kind: 'answered'; frames: Uint8Array[]; clientVector: Uint8Array } | { kind: 'unanswerable' } | { kind: 'other' };
+
 export class StoredHead {
   /** The server's state vector as stored: the snapshot's merged with the log rows after it. */
   readonly stateVector: Uint8Array;
@@ -61,17 +63,18 @@ export class StoredHead {
   }
 
   /**
-   * The frames answering `frame` if it is a sync step 1 this head can answer: our step 1, the step 2 and,
-   * for fieldboard.v1, a saved message (everything in the head is stored). Null for any other frame.
+   * For a sync step 1 this head can answer: our step 1, the step 2 and, for fieldboard.v1, a saved message
+   * (everything in the head is stored). 'unanswerable': a step 1 from a client lacking snapshot content.
+   * 'other': any other frame.
    */
-  answer(frame: Uint8Array, wantsSaved: boolean): { frames: Uint8Array[]; clientVector: Uint8Array } | null {
+  answer(frame: Uint8Array, wantsSaved: boolean): HeadAnswer {
     const clientVector = readStep1(frame);
-    if (!clientVector || !checkStateVector(clientVector).ok) return null;
-    const step2 = this.step2For(clientVector);
-    if (!step2) return null;
+    if (!clientVector) return { kind: 'other' };
+    const step2 = checkStateVector(clientVector).ok ? this.step2For(clientVector) : null;
+    if (!step2) return { kind: 'unanswerable' };
     const frames = [syncFrame(SyncStep.Step1, this.stateVector), syncFrame(SyncStep.Step2, step2)];
     if (wantsSaved) frames.push(savedFrame(this.stateVector));
-    return { frames, clientVector };
+    return { kind: 'answered', frames, clientVector };
   }
 
   /**

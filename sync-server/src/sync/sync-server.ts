@@ -129,15 +129,18 @@ export function attachSyncServer(
 
     const acquiring = registry.acquire(projectId);
     // A cold document: answer a returning client from the stored head while the room loads.
-    const headLoading = registry.headWhileLoading(projectId);
+    const greeting = registry.greetWhileLoading(projectId);
     let greeted: { headVector: Uint8Array; clientVector: Uint8Array } | undefined;
-    if (headLoading) {
-      const head = await headLoading.catch(() => null);
-      if (head && !closed) {
+    if (greeting) {
+      const head = await greeting.head.catch(() => null);
+      if (!head || closed) greeting.done();
+      else {
         const answer = (data: Buffer): boolean => {
           if (greeted) return false;
           const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
-          if (!reply) return false;
+          if (reply.kind === 'other') return false;
+          greeting.done();
+          if (reply.kind === 'unanswerable') return false; // a new device: the loaded room answers it
           for (const frame of reply.frames) ws.send(frame);
           greeted = { headVector: head.stateVector, clientVector: reply.clientVector };
           metrics?.headSyncs.inc();
