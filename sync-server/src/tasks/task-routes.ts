@@ -17,7 +17,7 @@ import type { Sql } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { AppDeps, AppEnv } from '../http/context.ts';
 import { newRouter } from '../http/router.ts';
-import { requireProjectRole } from '../projects/membership.ts';
+import { assertProjectRole, requireProjectRole } from '../projects/membership.ts';
 import { bearer, envelope, errors, json, ProjectIdParams } from '../projects/route-schemas.ts';
 import { boardAuth, boardCreate, requireEntityAccess, writeDoc } from './board-access.ts';
 import { applyChecklist } from './checklist-patch.ts';
@@ -114,8 +114,9 @@ export function taskRoutes(deps: AppDeps) {
 
   router.openapi({ ...listRoute, middleware: [auth] }, async (c) => {
     const { id } = c.req.valid('param');
-    await requireProjectRole(sql, id, c.var.user.id, 'project.read');
-    const { tasks, pagination } = await listTasks(sql, id, c.req.valid('query'));
+    // Membership is read in the list's own round trip; the same 404/403 as requireProjectRole.
+    const { role, tasks, pagination } = await listTasks(sql, id, c.var.user.id, c.req.valid('query'));
+    assertProjectRole(role, 'project.read');
     return c.json({ success: true as const, data: tasks, pagination }, 200);
   });
 

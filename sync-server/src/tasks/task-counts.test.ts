@@ -1,0 +1,199 @@
+// task_counts (migration 0004) must equal a GROUP BY over tasks after every kind of write the server and
+// the seeder make, and the list's totals (summed from it when the filters allow) must equal a plain count.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskListQuerySchema } from '../../../shared/schemas/tasks.ts';
+import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { seedTasks } from './seed.ts';
+import { listTasks } from './task-queries.ts';
+
+let db: TestDatabase;
+const users: string[] = [];
+let projectA: string, projectB: string;
+
+async function newProject(members: string[]): Promise<string> {
+  const id = randomUUID();
+  await db.sql`INSERT INTO projects (id, name, created_by) VALUES (${id}, 'Counts', ${users[0]!})`;
+  for (const user of members) await db.sql`INSERT INTO project_members (project_id, user_id, role) VALUES (${id}, ${user}, 'MEMBER')`;
+  return id;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  for (let i = 0; i < 3; i++) {
+    const [u] = await db.sql<{ id: string }[]>`
+      INSERT INTO users (email, password_hash, full_name) VALUES (${`counts-${i}-${randomUUID()}@example.com`}, '!', 'U') RETURNING id`;
+    users.push(u!.id);
+  }
+  projectA = await newProject(users);
+  projectB = await newProject(users.slice(0, 1));
+  await seedTasks(db.sql, projectA, 600, { userIds: users, batch: 250 });
+  await seedTasks(db.sql, projectB, 100, { userIds: users.slice(0, 1) });
+});
+afterAll(() => db.close());
+
+/** Maintained counts and recounted ones, both without empty groups, in one order. */
+async function countsVersusRecount() {
+  const kept = await db.sql`
+    SELECT project_id, deleted, status, priority, assignee_id, n::int AS n FROM task_counts WHERE n <> 0
+    ORDER BY project_id, deleted, status, priority, assignee_id NULLS FIRST`;
+  const real = await db.sql`
+    SELECT project_id, deleted_at IS NOT NULL AS deleted, status, priority, assignee_id, count(*)::int AS n FROM tasks
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY project_id, deleted, status, priority, assignee_id NULLS FIRST`;
+  return { kept: [...kept], real: [...real] };
+}
+async function expectExact() {
+  const { kept, real } = await countsVersusRecount();
+  expect(real.length).toBeGreaterThan(0);
+  expect(kept).toEqual(real);
+}
+
+describe('task_counts stays exact', () => {
+  it('after bulk inserts (the seeder, statement trigger)', expectExact);
+
+  it('after upserts shaped like the projection writer (inserts and updates in one statement)', async () => {
+    const [existing] = await db.sql<{ id: string }[]>`SELECT id FROM tasks WHERE project_id = ${projectA} AND deleted_at IS NULL AND status = 'TODO' LIMIT 1`;
+    const [foreign] = await db.sql<{ id: string }[]>`SELECT id FROM tasks WHERE project_id = ${projectB} LIMIT 1`;
+    const rows = [
+      { id: existing!.id, project_id: projectA, title: 'moved', status: 'DONE', priority: 'URGENT', assignee_id: null },
+      { id: randomUUID(), project_id: projectA, title: 'new', status: 'IN_REVIEW', priority: 'LOW', assignee_id: users[2]! },
+      // Another project's id: the writer's WHERE leaves that row alone, and so must the counts.
+      { id: foreign!.id, project_id: projectA, title: 'hijack', status: 'ARCHIVED', priority: 'LOW', assignee_id: null },
+    ];
+    await db.sql`
+      INSERT INTO tasks ${db.sql(rows, 'id', 'project_id', 'title', 'status', 'priority', 'assignee_id')}
+      ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, status = EXCLUDED.status, priority = EXCLUDED.priority,
+        assignee_id = EXCLUDED.assignee_id
+      WHERE tasks.project_id = EXCLUDED.project_id`;
+    await expectExact();
+  });
+
+  it('after moves, reassignments, soft deletes and restores; not touched by title edits', async () => {
+    await db.sql`UPDATE tasks SET status = 'IN_PROGRESS' WHERE project_id = ${projectA} AND status = 'TODO' AND priority = 'HIGH'`;
+    await db.sql`UPDATE tasks SET assignee_id = NULL WHERE project_id = ${projectA} AND assignee_id = ${users[1]!} AND status = 'DONE'`;
+    await db.sql`UPDATE tasks SET assignee_id = ${users[1]!} WHERE project_id = ${projectA} AND assignee_id IS NULL AND status = 'IN_REVIEW'`;
+    await db.sql`UPDATE tasks SET deleted_at = now() WHERE project_id = ${projectA} AND priority = 'LOW' AND deleted_at IS NULL AND status = 'TODO'`;
+    await db.sql`UPDATE tasks SET deleted_at = NULL WHERE project_id = ${projectA} AND deleted_at IS NOT NULL AND status = 'ARCHIVED'`;
+    await db.sql`UPDATE tasks SET deleted_at = now() WHERE project_id = ${projectA} AND deleted_at IS NOT NULL`; // deleted stays deleted
+    const before = await countsVersusRecount();
+    await db.sql`UPDATE tasks SET title = title || '!', rank = rank || 'x', due_date = NULL WHERE project_id = ${projectA}`;
+    expect((await countsVersusRecount()).kept).toEqual(before.kept);
+    await expectExact();
+  });
+
+  it('after hard deletes, a full replace, and a project deleted with its tasks', async () => {
+    await db.sql`DELETE FROM tasks WHERE project_id = ${projectA} AND status = 'IN_REVIEW' AND priority = 'MEDIUM'`;
+    await expectExact();
+    // The writer's repair path: every row of the project deleted, then written again.
+    await db.sql.begin(async (tx) => {
+      const rows = await tx`DELETE FROM tasks WHERE project_id = ${projectB} RETURNING *`;
+      await tx`INSERT INTO tasks ${tx(rows.map((r) => ({ ...r })), 'id', 'project_id', 'title', 'status', 'priority', 'assignee_id', 'rank', 'deleted_at')}`;
+    });
+    await expectExact();
+    await db.sql`DELETE FROM projects WHERE id = ${projectB}`;
+    expect(await db.sql`SELECT 1 FROM task_counts WHERE project_id = ${projectB}`).toHaveLength(0);
+    await expectExact();
+    projectB = await newProject(users.slice(0, 1));
+    await seedTasks(db.sql, projectB, 50, { userIds: users.slice(0, 1) });
+    await expectExact();
+  });
+});
+
+describe('list totals', () => {
+  // Every combination the fast path (task_counts) answers, against count(*) over the same rows.
+  const statusSets = [undefined, 'TODO', 'IN_PROGRESS,DONE', 'TODO,IN_PROGRESS,IN_REVIEW', 'ARCHIVED'];
+  const prioritySets = [undefined, 'URGENT', 'HIGH,URGENT', 'LOW,HIGH'];
+  const deletedModes = [undefined, 'true', 'only'];
+
+  it('equal a plain count for every status x priority x assignee x deleted filter', async () => {
+    const assignees = [undefined, 'none', users[1]!, randomUUID()];
+    let checked = 0;
+    for (const status of statusSets) {
+      for (const priority of prioritySets) {
+        for (const assignee of assignees) {
+          for (const deleted of deletedModes) {
+            const raw = Object.fromEntries(
+              Object.entries({ status, priority, assignee_id: assignee, include_deleted: deleted, per_page: '7', page: '2' }).filter(([, v]) => v !== undefined),
+            );
+            const q = TaskListQuerySchema.parse(raw);
+            const result = await listTasks(db.sql, projectA, users[0]!, q);
+            const [expected] = await db.sql<{ n: number }[]>`
+              SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectA}
+                AND (${deleted === 'true'} OR (deleted_at IS NOT NULL) = ${deleted === 'only'})
+                AND (${status ?? null}::text IS NULL OR status = ANY(string_to_array(${status ?? ''}, ',')))
+                AND (${priority ?? null}::text IS NULL OR priority = ANY(string_to_array(${priority ?? ''}, ',')))
+                AND (${assignee ?? null}::text IS NULL OR (${assignee === 'none'} AND assignee_id IS NULL)
+                     OR assignee_id::text = ${assignee ?? ''})`;
+            expect({ raw, total: result.pagination.total }).toEqual({ raw, total: expected!.n });
+            expect(result.tasks.length).toBe(Math.max(0, Math.min(7, expected!.n - 7)));
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(statusSets.length * prioritySets.length * 4 * deletedModes.length);
+  });
+
+  it('counts rows when a filter has no maintained count (search, dates, reporter)', async () => {
+    const q = TaskListQuerySchema.parse({ search: 'deploy', status: 'TODO,IN_PROGRESS,DONE', due_after: '2026-01-05', reporter_id: users[0]! });
+    // Project B: the edits above cleared project A's due dates.
+    const result = await listTasks(db.sql, projectB, users[0]!, q);
+    const [expected] = await db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL AND status IN ('TODO', 'IN_PROGRESS', 'DONE')
+        AND due_date >= '2026-01-05' AND reporter_id = ${users[0]!}
+        AND to_tsvector('simple', title || ' ' || description) @@ to_tsquery('simple', 'deploy:*')`;
+    expect(expected!.n).toBeGreaterThan(0);
+    expect(result.pagination.total).toBe(expected!.n);
+  });
+
+  it('search pages equal a plain query, whether the page walks the board or sorts the matches', async () => {
+    // 'task' matches every task (the page walks the board index); 'alpha' one in six and 'zzz' none (the
+    // matches are sorted, or nothing is read); deep pages and pages past the end too.
+    const cases = [
+      { search: 'task', page: '1', per_page: '5' },
+      { search: 'task', page: '30', per_page: '20', sort: '-updated_at' },
+      { search: 'alpha', page: '1', per_page: '5' },
+      { search: 'alpha', page: '3', per_page: '10', sort: 'priority' },
+      { search: 'alpha', page: '40', per_page: '10' },
+      { search: 'alpha review', page: '1', per_page: '20', status: 'TODO,DONE' },
+      { search: 'zzz', page: '1', per_page: '20' },
+    ];
+    for (const c of cases) {
+      const q = TaskListQuerySchema.parse(c);
+      const result = await listTasks(db.sql, projectA, users[0]!, q);
+      const words = c.search.split(' ').map((w) => `${w}:*`).join(' & ');
+      const statuses = c.status?.split(',') ?? ['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE', 'ARCHIVED'];
+      const expected = await db.sql<{ id: string }[]>`
+        SELECT id FROM tasks WHERE project_id = ${projectA} AND deleted_at IS NULL AND status = ANY(${statuses})
+          AND to_tsvector('simple', title || ' ' || description) @@ to_tsquery('simple', ${words})
+        ORDER BY ${c.sort === '-updated_at' ? db.sql`updated_at DESC, id DESC` : c.sort === 'priority'
+          ? db.sql`CASE priority WHEN 'LOW' THEN 0 WHEN 'MEDIUM' THEN 1 WHEN 'HIGH' THEN 2 ELSE 3 END, id`
+          : db.sql`CASE status WHEN 'TODO' THEN 0 WHEN 'IN_PROGRESS' THEN 1 WHEN 'IN_REVIEW' THEN 2 WHEN 'DONE' THEN 3 ELSE 4 END, rank COLLATE "C", id`}`;
+      const from = (q.page - 1) * q.per_page;
+      expect({ c, total: result.pagination.total, ids: result.tasks.map((t) => t.id) }).toEqual({
+        c,
+        total: expected.length,
+        ids: expected.slice(from, from + q.per_page).map((r) => r.id),
+      });
+    }
+  });
+
+  it('reads nothing for a non-member: role null, no tasks, total 0', async () => {
+    const result = await listTasks(db.sql, projectA, users[1]!, TaskListQuerySchema.parse({}));
+    expect(result.role).toBe('MEMBER');
+    const stranger = await listTasks(db.sql, projectA, randomUUID(), TaskListQuerySchema.parse({}));
+    expect(stranger).toEqual({ role: null, tasks: [], pagination: { page: 1, per_page: 20, total: 0, pages: 1 } });
+    const malformed = await listTasks(db.sql, 'not-a-uuid', users[0]!, TaskListQuerySchema.parse({}));
+    expect(malformed.role).toBeNull();
+  });
+});
+
+describe('TRUNCATE tasks', () => {
+  // Last: it empties the table the tests above read.
+  it('empties task_counts too', async () => {
+    await db.sql`TRUNCATE tasks`;
+    expect(await db.sql`SELECT 1 FROM task_counts`).toHaveLength(0);
+    await seedTasks(db.sql, projectA, 20, { userIds: users });
+    await expectExact();
+  });
+});
