@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { ensureClientBuilt } from '../../scripts/client-build.mjs';
 import { cachedBoardSeed, type BoardSeed } from '../lib/board-seed.ts';
+import { symbolicateProfile } from '../lib/browser-profile.ts';
 import { sleep } from '../lib/schedule.ts';
 import { distribution } from '../lib/stats.ts';
 import type { OursServer } from '../servers/ours.ts';
@@ -123,7 +124,7 @@ function storedDocBytes(page: Page, userId: string, projectId: string): Promise<
   );
 }
 
-async function expectColumnCounts(page: Page, columns: Record<Column, number>, timeoutMs: number): Promise<void> {
+export async function expectColumnCounts(page: Page, columns: Record<Column, number>, timeoutMs: number): Promise<void> {
   const want = JSON.stringify(columns);
   try {
     await page.waitForFunction(
@@ -140,43 +141,50 @@ async function expectColumnCounts(page: Page, columns: Record<Column, number>, t
   }
 }
 
-async function waitAllSaved(page: Page, timeoutMs: number): Promise<void> {
+export async function waitAllSaved(page: Page, timeoutMs: number): Promise<void> {
   await page.getByTestId('sync-status').filter({ hasText: /All changes saved/ }).waitFor({ timeout: timeoutMs });
 }
 
-/** One offline cold open in a new page: ms from navigation start to the first card painted (and in the DOM). */
-async function coldOpen(context: BrowserContext, url: string, columns: Record<Column, number>, profileDir: string | undefined, label: string) {
+interface ColdOpen {
+  /** Navigation start -> first task card painted (Element Timing renderTime). */
+  paint: number;
+  /** Navigation start -> first task card inserted into the DOM. */
+  dom: number;
+  domContentLoaded: number;
+  /** Task cards in the DOM once the board is complete (the virtualized columns render only what shows). */
+  cards: number;
+}
+
+/** One offline cold open in a new page of the same profile (IndexedDB and the service worker survive). */
+async function coldOpen(context: BrowserContext, url: string, columns: Record<Column, number>, profileDir: string | undefined): Promise<ColdOpen> {
   const page = await context.newPage();
-  const cdp = profileDir ? await context.newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await cdp.send('Profiler.start');
-  }
+  const stopProfile = profileDir ? await startProfile(page, context) : null;
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const probe = await page
-      .waitForFunction(() => {
-        const p = (window as unknown as { __s7?: { firstCardPaint: number | null; firstCardInDom: number | null } }).__s7;
-        return p && p.firstCardPaint !== null ? p : null;
-      }, undefined, { timeout: 60_000, polling: 50 })
+      .waitForFunction(
+        () => {
+          const p = (window as unknown as { __s7?: { firstCardPaint: number | null; firstCardInDom: number | null } }).__s7;
+          return p && p.firstCardPaint !== null ? p : null;
+        },
+        undefined,
+        { timeout: 60_000, polling: 50 },
+      )
       .then((h) => h.jsonValue());
     if (!probe || probe.firstCardPaint === null || probe.firstCardPaint <= 0) throw new Error('no Element Timing entry for a task card (is elementtiming="task-card" on the card title?)');
     await expectColumnCounts(page, columns, 30_000);
-    const nav = await page.evaluate(() => {
-      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return n ? { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd } : null;
-    });
-    if (cdp) {
+    const after = await page.evaluate(() => ({
+      domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? Number.NaN,
+      cards: document.querySelectorAll('[elementtiming="task-card"]').length,
+    }));
+    if (stopProfile) {
       await sleep(300);
-      const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(join(profileDir!, `${label}.cpuprofile`), JSON.stringify(profile));
+      await stopProfile(join(profileDir!, 'cold-open.cpuprofile'));
     }
     // Let the work scheduled after first paint (task index check, storage) finish before the page closes.
     await sleep(1000);
-    return { paint: probe.firstCardPaint, dom: probe.firstCardInDom ?? Number.NaN, ...nav };
+    return { paint: probe.firstCardPaint, dom: probe.firstCardInDom ?? Number.NaN, ...after };
   } finally {
-    await cdp?.detach().catch(() => {});
     await page.close();
   }
 }
@@ -227,7 +235,7 @@ function armMoveProbe(page: Page, taskId: string, status: Column): Promise<void>
   );
 }
 
-async function keyboardMove(page: Page, from: Column): Promise<{ paint: number; commit: number }> {
+export async function keyboardMove(page: Page, from: Column, beforeDrop?: () => Promise<void>): Promise<{ paint: number; commit: number }> {
   const to = NEXT[from];
   const card = page.locator(`section[data-status="${from}"] li.virtual-row[data-index="1"] article`);
   const taskId = await card.getAttribute('data-task-id', { timeout: 10_000 });
@@ -243,10 +251,12 @@ async function keyboardMove(page: Page, from: Column): Promise<{ paint: number; 
     throw new Error(`ArrowRight did not take "${title}" over ${COLUMN_NAMES[to]}`);
   }
   await armMoveProbe(page, taskId, to);
+  await beforeDrop?.();
   await page.keyboard.press('Space');
   return page.evaluate(() => (window as unknown as { __s7move: Promise<{ paint: number; commit: number }> }).__s7move);
 }
 
+/** Starts the CPU profiler of the page's main thread; the returned function writes a symbolicated .cpuprofile. */
 async function startProfile(page: Page, context: BrowserContext) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -254,9 +264,94 @@ async function startProfile(page: Page, context: BrowserContext) {
   await cdp.send('Profiler.start');
   return async (file: string) => {
     const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
+    writeFileSync(file, JSON.stringify(symbolicateProfile(profile, BENCH_CLIENT_DIR)));
     await cdp.detach();
   };
+}
+
+export interface SeededBoard {
+  context: BrowserContext;
+  boardUrl: string;
+  userId: string;
+  projectId: string;
+  /** Bytes of the document the client stored in IndexedDB. */
+  storedBytes: number;
+  browserVersion: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything before the measurements: a browser profile, a user (REST), a project with the seed's team as
+ * members, the seed pushed over y-websocket, sign-in through the form, and one online open of the board
+ * that leaves the document in IndexedDB and the app precached. Exported for ad-hoc profiling scripts.
+ */
+export async function openSeededBoard(server: OursServer, seed: BoardSeed, log: (m: string) => void): Promise<SeededBoard> {
+  const base = `http://127.0.0.1:${server.port}`;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'fb-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+  });
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    // A user and a project through the REST API; the team that wrote the board as members.
+    const email = `bench-s7-${Date.now().toString(36)}@example.com`;
+    const auth = await api<{ user: { id: string }; access_token: string }>(context, `${base}/api/auth/register`, {
+      data: { email, password: PASSWORD, full_name: 'Bench Browser' },
+      expect: 201,
+    });
+    const project = await api<{ id: string }>(context, `${base}/api/projects`, { token: auth.access_token, data: { name: 'Farm maintenance' }, expect: 201 });
+    await server.db.sql`INSERT INTO users (id, email, password_hash, full_name)
+      SELECT * FROM unnest(${seed.team.map((m) => m.id)}::uuid[], ${seed.team.map((m) => m.email)}::text[],
+        ${seed.team.map(() => '!bench')}::text[], ${seed.team.map((m) => m.name)}::text[])`;
+    for (const m of seed.team) {
+      await api(context, `${base}/api/projects/${project.id}/members`, { token: auth.access_token, data: { user_id: m.id, role: 'MEMBER' }, expect: 201 });
+    }
+    const pushMs = await pushSeed(server, project.id, auth.access_token, seed);
+    log(`  seeded ${seed.taskCount} tasks (${(seed.stateBytes / 1024).toFixed(0)} kB) in ${(pushMs / 1000).toFixed(1)} s`);
+
+    // Sign in through the form, then open the board online once: IndexedDB gets the document.
+    // tsx (esbuild keepNames) wraps named inner functions of page callbacks in __name(): give pages one.
+    await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+    await context.addInitScript(installColdOpenProbe);
+    const boardUrl = `${base}/projects/${project.id}`;
+    const page = context.pages()[0] ?? (await context.newPage());
+    const browserVersion = /Chrome\/(\S+)/.exec(await page.evaluate(() => navigator.userAgent))?.[1] ?? 'unknown';
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor({ timeout: 30_000 });
+    await page.goto(boardUrl);
+    await expectColumnCounts(page, seed.columns, 120_000);
+    await waitAllSaved(page, 60_000);
+    await page.waitForFunction(
+      async () => {
+        const reg = await navigator.serviceWorker.getRegistration();
+        return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const deadline = performance.now() + 60_000;
+    let storedBytes = 0;
+    while ((storedBytes = await storedDocBytes(page, auth.user.id, project.id)) < 0.9 * seed.stateBytes) {
+      if (performance.now() > deadline) throw new Error(`IndexedDB holds ${storedBytes} bytes of the document, expected about ${seed.stateBytes}`);
+      await sleep(250);
+    }
+    // Let the task index and bookkeeping writes that follow a first sync finish.
+    await sleep(1500);
+    await page.close();
+    return { context, boardUrl, userId: auth.user.id, projectId: project.id, storedBytes, browserVersion, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export const scenario7: Scenario = {
@@ -267,91 +362,42 @@ export const scenario7: Scenario = {
   launchEnv: { ours: { CLIENT_DIR: BENCH_CLIENT_DIR } },
   async runOnce(server, ctx) {
     if (server.name !== 'ours') throw new Error('scenario 7 runs against ours only');
-    const ours = server as OursServer;
     const size = sizes(ctx.quick);
     if (ensureClientBuilt(BENCH_CLIENT_DIR) === 'built') ctx.log(`  built the client into ${BENCH_CLIENT_DIR}`);
     const seed = cachedBoardSeed(size.tasks);
-    const base = `http://127.0.0.1:${server.port}`;
-    // BENCH_BROWSER_PROFILE=<dir>: CPU profiles (Chrome DevTools Protocol) of the first cold open and of the moves.
+    // BENCH_BROWSER_PROFILE=<dir>: CPU profiles (Chrome DevTools Protocol) of the first cold open and of the
+    // moves, mapped to our sources; summarize with bench/profile-summary.ts.
     const profileDir = process.env.BENCH_BROWSER_PROFILE ? join(process.env.BENCH_BROWSER_PROFILE, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
 
-    const userDataDir = mkdtempSync(join(tmpdir(), 'fb-bench-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-    });
+    const board = await openSeededBoard(server as OursServer, seed, ctx.log);
+    const { context, boardUrl } = board;
     try {
-      // A user and a project through the REST API; the team that wrote the board as members.
-      const email = `bench-s7-${Date.now().toString(36)}@example.com`;
-      const auth = await api<{ user: { id: string }; access_token: string }>(context, `${base}/api/auth/register`, {
-        data: { email, password: PASSWORD, full_name: 'Bench Browser' },
-        expect: 201,
-      });
-      const project = await api<{ id: string }>(context, `${base}/api/projects`, { token: auth.access_token, data: { name: 'Farm maintenance' }, expect: 201 });
-      await ours.db.sql`INSERT INTO users (id, email, password_hash, full_name)
-        SELECT * FROM unnest(${seed.team.map((m) => m.id)}::uuid[], ${seed.team.map((m) => m.email)}::text[],
-          ${seed.team.map(() => '!bench')}::text[], ${seed.team.map((m) => m.name)}::text[])`;
-      for (const m of seed.team) {
-        await api(context, `${base}/api/projects/${project.id}/members`, { token: auth.access_token, data: { user_id: m.id, role: 'MEMBER' }, expect: 201 });
-      }
-      const pushMs = await pushSeed(server, project.id, auth.access_token, seed);
-      ctx.log(`  seeded ${seed.taskCount} tasks (${(seed.stateBytes / 1024).toFixed(0)} kB) in ${(pushMs / 1000).toFixed(1)} s`);
-
-      // Sign in through the form, then open the board online once: IndexedDB gets the document.
-      await context.addInitScript(installColdOpenProbe);
-      const boardUrl = `${base}/projects/${project.id}`;
-      const page = context.pages()[0] ?? (await context.newPage());
-      const browserVersion = /Chrome\/(\S+)/.exec(await page.evaluate(() => navigator.userAgent))?.[1] ?? 'unknown';
-      await page.goto(`${base}/login`);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor({ timeout: 30_000 });
-      await page.goto(boardUrl);
-      await expectColumnCounts(page, seed.columns, 120_000);
-      await waitAllSaved(page, 60_000);
-      await page.waitForFunction(async () => {
-        const reg = await navigator.serviceWorker.getRegistration();
-        return reg?.active?.state === 'activated' && navigator.serviceWorker.controller !== null;
-      }, undefined, { timeout: 60_000 });
-      const stored = await (async () => {
-        const deadline = performance.now() + 60_000;
-        for (;;) {
-          const bytes = await storedDocBytes(page, auth.user.id, project.id);
-          if (bytes >= 0.9 * seed.stateBytes) return bytes;
-          if (performance.now() > deadline) throw new Error(`IndexedDB holds ${bytes} bytes of the document, expected about ${seed.stateBytes}`);
-          await sleep(250);
-        }
-      })();
-      await sleep(1500);
-      await page.close();
-
       // Offline cold opens.
       await context.setOffline(true);
-      const opens: { paint: number; dom: number; responseEnd?: number; domContentLoaded?: number }[] = [];
+      const opens: ColdOpen[] = [];
       for (let i = 0; i < size.coldOpens; i++) {
-        opens.push(await coldOpen(context, boardUrl, seed.columns, i === 0 ? profileDir : undefined, 'cold-open'));
+        opens.push(await coldOpen(context, boardUrl, seed.columns, i === 0 ? profileDir : undefined));
       }
-      ctx.log(`  cold opens (ms to first card painted): ${opens.map((o) => o.paint.toFixed(0)).join(', ')}`);
+      ctx.log(
+        `  cold opens, ms to first card painted (card in DOM, DOMContentLoaded, cards in DOM): ${opens.map((o) => `${o.paint.toFixed(0)} (${o.dom.toFixed(0)}, ${o.domContentLoaded.toFixed(0)}, ${o.cards})`).join('; ')}`,
+      );
 
       // Keyboard moves, online.
       await context.setOffline(false);
-      const board = await context.newPage();
-      await board.goto(boardUrl);
-      await expectColumnCounts(board, seed.columns, 60_000);
-      await waitAllSaved(board, 60_000);
-      const stopProfile = profileDir ? await startProfile(board, context) : null;
+      const page = await context.newPage();
+      await page.goto(boardUrl);
+      await expectColumnCounts(page, seed.columns, 60_000);
+      await waitAllSaved(page, 60_000);
+      const stopProfile = profileDir ? await startProfile(page, context) : null;
       const moves: { paint: number; commit: number }[] = [];
       for (let i = 0; i < size.moves; i++) {
-        moves.push(await keyboardMove(board, MOVE_FROM[i % MOVE_FROM.length]!));
-        await waitAllSaved(board, 30_000);
+        moves.push(await keyboardMove(page, MOVE_FROM[i % MOVE_FROM.length]!));
+        await waitAllSaved(page, 30_000);
       }
       await stopProfile?.(join(profileDir!, 'moves.cpuprofile'));
-      ctx.log(`  keyboard moves (ms keydown to paint): ${moves.map((m) => m.paint.toFixed(0)).join(', ')}`);
-      if (profileDir) ctx.log(`  browser CPU profiles in ${profileDir}`);
+      ctx.log(`  keyboard moves, ms keydown to paint (to commit): ${moves.map((m) => `${m.paint.toFixed(0)} (${m.commit.toFixed(0)})`).join(', ')}`);
+      if (profileDir) ctx.log(`  browser CPU profiles in ${profileDir} (node --import tsx bench/profile-summary.ts ${profileDir})`);
 
       const paint = distribution(opens.map((o) => o.paint));
       const move = distribution(moves.map((m) => m.paint));
@@ -361,22 +407,21 @@ export const scenario7: Scenario = {
           cold_open_ms: paint.p50,
           cold_open_max_ms: paint.max,
           cold_open_card_in_dom_ms: median(opens.map((o) => o.dom)),
-          cold_open_dom_content_loaded_ms: median(opens.map((o) => o.domContentLoaded ?? Number.NaN)),
+          cold_open_dom_content_loaded_ms: median(opens.map((o) => o.domContentLoaded)),
           move_p50_ms: move.p50,
           move_max_ms: move.max,
           move_commit_p50_ms: median(moves.map((m) => m.commit)),
           doc_kb: seed.stateBytes / 1024,
-          stored_kb: stored / 1024,
+          stored_kb: board.storedBytes / 1024,
         },
         saturated: false,
         notes: [
           `${seed.taskCount} tasks (${Object.entries(seed.columns).map(([s, n]) => `${s} ${n}`).join(', ')}), ${seed.commentCount} comments, ${seed.team.length + 1} members; ` +
-            `${size.coldOpens} offline cold opens, ${size.moves} keyboard moves online; Chromium ${browserVersion} headless, 1280x800, on the load generator's core`,
+            `${size.coldOpens} offline cold opens, ${size.moves} keyboard moves online; Chromium ${board.browserVersion} headless, 1280x800, on the load generator's core`,
         ],
       };
     } finally {
-      await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      await board.close();
     }
   },
 };
