@@ -157,6 +157,31 @@ describe('board cache', () => {
     expect(cache.board()).toBe(after);
   });
 
+  it('patches the columns a few changes touched and re-sorts after a large batch, matching readBoard both ways', () => {
+    const doc = newDoc();
+    for (let i = 0; i < 200; i++) createTask(doc, { title: `t${i}`, status: TASK_STATUSES[i % 4] });
+    const cache = boardCacheOf(doc);
+    cache.board();
+    const r = rng(7);
+    // A few moves between reads: the patch path (fewer changed tasks than the patch limit).
+    for (let round = 0; round < 20; round++) {
+      for (let k = 0; k < 3; k++) {
+        const all = readTasks(doc).tasks;
+        const status = pick(r, TASK_STATUSES);
+        const column = readBoard(doc)[status];
+        const task = pick(r, all);
+        const others = column.filter((t) => t.id !== task.id);
+        moveTask(doc, task.id, { status, before_id: others.length > 0 ? pick(r, others).id : null });
+      }
+      expect(cache.board()).toEqual(readBoard(doc));
+    }
+    // One transaction moving 100 tasks: the rebuild path.
+    doc.transact(() => {
+      for (const task of readTasks(doc).tasks.slice(0, 100)) moveTask(doc, task.id, { status: 'DONE' });
+    });
+    expect(cache.board()).toEqual(readBoard(doc));
+  });
+
   it('re-parses exactly one task for a one-field edit in a 5,000-task doc, and times a move', () => {
     // Placement reads the whole column per create, so 5,000 creates in one doc are quadratic: build 100
     // small replicas and merge them, as a board assembled from many clients would be.

@@ -62,8 +62,9 @@ function createBoardCache(doc: Y.Doc): BoardCache {
   const tasks = new Map<string, Task>();
   for (const task of readTasks(doc).tasks) tasks.set(task.id, task);
   const listeners = new Set<() => void>();
-  // Columns whose membership or order may have changed since the last board().
+  // Columns whose membership or order may have changed since the last board(), and the tasks that did.
   const dirty = new Set<TaskStatus>();
+  const changedIds = new Set<string>();
   let version = 0;
   let parseCount = 0;
   let built: { version: number; board: Board } | null = null;
@@ -81,6 +82,7 @@ function createBoardCache(doc: Y.Doc): BoardCache {
       if (before && after && sameTask(before, after)) continue;
       if (!before && !after) continue;
       changed = true;
+      changedIds.add(id);
       if (before) dirty.add(before.status);
       if (after) {
         dirty.add(after.status);
@@ -99,21 +101,23 @@ function createBoardCache(doc: Y.Doc): BoardCache {
     if (built && built.version === version) return built.board;
     const prev = built?.board;
     const next = {} as Board;
-    const rebuild = new Set<TaskStatus>(prev ? dirty : TASK_STATUSES);
-    const columns = new Map<TaskStatus, Task[]>([...rebuild].map((s) => [s, []]));
-    if (rebuild.size > 0) {
+    if (!prev || changedIds.size > PATCH_LIMIT) {
+      // First read, or a large batch (a sync, a bulk import): sort the affected columns from scratch.
+      const rebuild = new Set<TaskStatus>(prev ? dirty : TASK_STATUSES);
+      const columns = new Map<TaskStatus, Task[]>([...rebuild].map((s) => [s, []]));
       for (const task of tasks.values()) columns.get(task.status)?.push(task);
-    }
-    for (const s of TASK_STATUSES) {
-      const column = columns.get(s);
-      if (!column || !prev) {
-        next[s] = column ? column.sort(compareRankThenId) : (prev?.[s] ?? []);
-        continue;
+      for (const s of TASK_STATUSES) {
+        const column = columns.get(s);
+        next[s] = column ? column.sort(compareRankThenId) : prev![s];
       }
-      column.sort(compareRankThenId);
-      next[s] = sameElements(prev[s], column) ? prev[s] : column;
+    } else {
+      // A few changed tasks (a move, an edit): take them out of their old columns and insert them where
+      // they now sort, so a move costs a pass over two columns instead of a sort of the whole board.
+      for (const s of TASK_STATUSES) next[s] = dirty.has(s) ? patchColumn(prev[s], s, changedIds, tasks) : prev[s];
     }
+    if (prev) for (const s of TASK_STATUSES) if (next[s] !== prev[s] && sameElements(prev[s], next[s])) next[s] = prev[s];
     dirty.clear();
+    changedIds.clear();
     const unchanged = prev !== undefined && TASK_STATUSES.every((s) => prev[s] === next[s]);
     built = { version, board: unchanged ? prev : next };
     return built.board;
@@ -132,6 +136,27 @@ function createBoardCache(doc: Y.Doc): BoardCache {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Above this many changed tasks since the last read, columns are rebuilt and sorted instead of patched. */
+const PATCH_LIMIT = 64;
+
+/** `column` without the changed tasks, plus those of them now in `status`, each inserted in (rank, id) order. */
+function patchColumn(column: readonly Task[], status: TaskStatus, changedIds: ReadonlySet<string>, tasks: ReadonlyMap<string, Task>): Task[] {
+  const out = column.filter((t) => !changedIds.has(t.id));
+  for (const id of changedIds) {
+    const task = tasks.get(id);
+    if (!task || task.status !== status) continue;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareRankThenId(out[mid]!, task) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, task);
+  }
+  return out;
 }
 
 function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {

@@ -15,7 +15,7 @@ import type { TaskCounts } from './use-board-data.ts';
 
 interface BoardColumnProps {
   status: TaskStatus;
-  tasks: Task[];
+  tasks: readonly Task[];
   total: number;
   counts: Record<string, TaskCounts>;
   viewers: ReadonlyMap<string, string[]>;

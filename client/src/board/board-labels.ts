@@ -17,10 +17,17 @@ export const PRIORITY_NAMES: Record<TaskPriority, string> = {
 
 export const BOARD_COLUMNS: readonly TaskStatus[] = ['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE'];
 
-export function formatDue(date: string): string {
+// One formatter per shape, made once: toLocaleDateString(options) builds a new Intl.DateTimeFormat on every
+// call (about a millisecond each), and every rendered card formats its due date on every render.
+let formatters: { sameYear: Intl.DateTimeFormat; otherYear: Intl.DateTimeFormat } | null = null;
+
+export function formatDue(date: string, now: Date = new Date()): string {
   const [y, m, d] = date.split('-').map(Number);
   if (!y || !m || !d) return date;
   const local = new Date(y, m - 1, d);
-  const sameYear = local.getFullYear() === new Date().getFullYear();
-  return local.toLocaleDateString([], { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) });
+  formatters ??= {
+    sameYear: new Intl.DateTimeFormat([], { month: 'short', day: 'numeric' }),
+    otherYear: new Intl.DateTimeFormat([], { month: 'short', day: 'numeric', year: 'numeric' }),
+  };
+  return (local.getFullYear() === now.getFullYear() ? formatters.sameYear : formatters.otherYear).format(local);
 }

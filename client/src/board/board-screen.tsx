@@ -73,7 +73,7 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const tagNames = useMemo(() => new Map(tags.map((t) => [t.id, t.name])), [tags]);
   const statuses = showArchived ? [...BOARD_COLUMNS, 'ARCHIVED' as const] : BOARD_COLUMNS;
   const visible = useMemo(() => {
-    const out = {} as Record<TaskStatus, Task[]>;
+    const out = {} as Record<TaskStatus, readonly Task[]>;
     for (const status of Object.keys(board) as TaskStatus[]) {
       // A column the filters leave whole stays the board's array, so its memoised cards keep their props.
       const kept = filterTasks(board[status], filters, today, tagNames);

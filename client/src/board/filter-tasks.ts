@@ -1,6 +1,6 @@
 // Board filters as pure functions, so the board, "My tasks" and tests share one definition.
 import type { TaskPriority, TaskStatus } from '../../../shared/api.ts';
-import type { BoardFilters } from '../ui-store.ts';
+import { hasActiveFilters, type BoardFilters } from '../ui-store.ts';
 
 export interface FilterableTask {
   title: string;
@@ -58,11 +58,13 @@ export function taskMatches(
   return matchesText(task, filters.text, tagNames);
 }
 
+/** The tasks the filters keep; with no filter active, `tasks` itself (no copy: columns keep their identity). */
 export function filterTasks<T extends FilterableTask>(
   tasks: readonly T[],
   filters: BoardFilters,
   today: Date,
   tagNames?: ReadonlyMap<string, string>,
-): T[] {
+): readonly T[] {
+  if (!hasActiveFilters(filters)) return tasks;
   return tasks.filter((task) => taskMatches(task, filters, today, tagNames));
 }

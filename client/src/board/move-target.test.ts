@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnDropId, placeAtEdge, placeOnDrop, type Columns } from './move-target.ts';
+import { columnDropId, findStatus, placeAtEdge, placeOnDrop, type Columns } from './move-target.ts';
 
 const ids = (...list: string[]) => list.map((id) => ({ id }));
 const columns: Columns = {
@@ -42,5 +42,17 @@ describe('placeAtEdge', () => {
     expect(placeAtEdge(columns, 'b', 'TODO', 'top')).toEqual({ status: 'TODO', after_id: null, before_id: 'a', index: 0 });
     expect(placeAtEdge(columns, 'b', 'TODO', 'bottom')).toEqual({ status: 'TODO', after_id: 'c', before_id: null, index: 2 });
     expect(placeAtEdge(columns, 'a', 'DONE', 'top')).toEqual({ status: 'DONE', after_id: null, before_id: 'f', index: 0 });
+  });
+});
+
+describe('findStatus', () => {
+  it('finds the column of a task, null for unknown ids, and answers from a fresh index for a new columns object', () => {
+    expect(findStatus(columns, 'e')).toBe('IN_PROGRESS');
+    expect(findStatus(columns, 'f')).toBe('DONE');
+    expect(findStatus(columns, 'zz')).toBeNull();
+    // Boards are immutable: a move yields a new columns object, which gets its own index.
+    const moved: Columns = { ...columns, IN_PROGRESS: ids('d'), DONE: ids('e', 'f') };
+    expect(findStatus(moved, 'e')).toBe('DONE');
+    expect(findStatus(columns, 'e')).toBe('IN_PROGRESS');
   });
 });

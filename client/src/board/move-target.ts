@@ -20,11 +20,20 @@ function placementAt(status: TaskStatus, list: readonly { id: string }[], index:
   return { status, after_id: list[at - 1]?.id ?? null, before_id: list[at]?.id ?? null, index: at };
 }
 
+// Task id -> column, built once per columns object (columns are never mutated: an edit makes a new board).
+// A keyboard drag asks on every key press and announcement; scanning 5,000 tasks each time made moves slow.
+const statusIndexes = new WeakMap<Columns, Map<string, TaskStatus>>();
+
 export function findStatus(columns: Columns, taskId: string): TaskStatus | null {
-  for (const [status, list] of Object.entries(columns) as [TaskStatus, readonly { id: string }[]][]) {
-    if (list.some((t) => t.id === taskId)) return status;
+  let index = statusIndexes.get(columns);
+  if (!index) {
+    index = new Map();
+    for (const [status, list] of Object.entries(columns) as [TaskStatus, readonly { id: string }[]][]) {
+      for (const t of list) if (!index.has(t.id)) index.set(t.id, status);
+    }
+    statusIndexes.set(columns, index);
   }
-  return null;
+  return index.get(taskId) ?? null;
 }
 
 /** Top or bottom of a column (the "Move to..." menu). */

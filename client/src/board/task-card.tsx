@@ -42,16 +42,10 @@ interface TaskCardProps {
   overlay?: boolean;
 }
 
+// The card is split so that a drag (dnd-kit re-renders every sortable card on each drag state change, with
+// new bindings) re-renders only the article and its drag handle: the title, the menu and the details below
+// are memoised on the task and the board context, which keep their identity while unchanged.
 function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: TaskCardProps) {
-  const assignee = task.assignee_id ? (ctx.memberNames.get(task.assignee_id) ?? 'Unknown member') : null;
-  const overdue = isOverdue(task, ctx.today);
-  const done = task.checklist.filter((item) => item.done).length;
-  const tags = task.tag_ids.map((id) => ctx.tagsById.get(id)).filter((t): t is Tag => !!t && t.deleted_at === null);
-  const moveItems: MenuItem[] = [...BOARD_COLUMNS, 'ARCHIVED' as const].flatMap((status) => [
-    { key: `${status}-top`, label: `${COLUMN_NAMES[status]}: top`, onSelect: () => ctx.onMove(task.id, status, 'top') },
-    { key: `${status}-bottom`, label: `${COLUMN_NAMES[status]}: bottom`, onSelect: () => ctx.onMove(task.id, status, 'bottom') },
-  ]);
-
   return (
     <article
       ref={drag?.setNodeRef as Ref<HTMLElement>}
@@ -65,10 +59,7 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
       {...(ctx.readOnly ? {} : drag?.listeners)}
     >
       <div className="card-top">
-        {/* elementtiming: the browser reports when each card title first paints (bench scenario 7's "first card painted"). */}
-        <Link className="card-title" href={paths.task(ctx.projectId, task.id)} tabIndex={overlay ? -1 : undefined} elementtiming="task-card">
-          {task.title}
-        </Link>
+        <CardTitle projectId={ctx.projectId} taskId={task.id} title={task.title} overlay={overlay === true} />
         {!ctx.readOnly && !overlay && (
           <div className="card-actions">
             <button
@@ -80,10 +71,41 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
             >
               <GripIcon />
             </button>
-            <MenuButton label="Move to…" ariaLabel={`Move to… ${task.title}`} menuLabel={`Move ${task.title} to`} items={moveItems} />
+            <MoveMenu taskId={task.id} title={task.title} onMove={ctx.onMove} />
           </div>
         )}
       </div>
+      <CardDetails task={task} counts={counts} viewers={viewers} changed={changed} ctx={ctx} />
+    </article>
+  );
+}
+
+const CardTitle = memo(function CardTitle({ projectId, taskId, title, overlay }: { projectId: string; taskId: string; title: string; overlay: boolean }) {
+  return (
+    // elementtiming: the browser reports when each card title first paints (bench scenario 7's "first card painted").
+    <Link className="card-title" href={paths.task(projectId, taskId)} tabIndex={overlay ? -1 : undefined} elementtiming="task-card">
+      {title}
+    </Link>
+  );
+});
+
+const MOVE_TARGETS = [...BOARD_COLUMNS, 'ARCHIVED' as const];
+
+const MoveMenu = memo(function MoveMenu({ taskId, title, onMove }: { taskId: string; title: string; onMove: CardContext['onMove'] }) {
+  const items: MenuItem[] = MOVE_TARGETS.flatMap((status) => [
+    { key: `${status}-top`, label: `${COLUMN_NAMES[status]}: top`, onSelect: () => onMove(taskId, status, 'top') },
+    { key: `${status}-bottom`, label: `${COLUMN_NAMES[status]}: bottom`, onSelect: () => onMove(taskId, status, 'bottom') },
+  ]);
+  return <MenuButton label="Move to…" ariaLabel={`Move to… ${title}`} menuLabel={`Move ${title} to`} items={items} />;
+});
+
+const CardDetails = memo(function CardDetails({ task, counts, viewers, changed, ctx }: Omit<TaskCardProps, 'drag' | 'overlay'>) {
+  const assignee = task.assignee_id ? (ctx.memberNames.get(task.assignee_id) ?? 'Unknown member') : null;
+  const overdue = isOverdue(task, ctx.today);
+  const done = task.checklist.filter((item) => item.done).length;
+  const tags = task.tag_ids.map((id) => ctx.tagsById.get(id)).filter((t): t is Tag => !!t && t.deleted_at === null);
+  return (
+    <>
       <div className="card-meta">
         <span className="priority" title={`Priority: ${PRIORITY_NAMES[task.priority]}`}>
           <span className="visually-hidden">Priority </span>
@@ -135,8 +157,8 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
           ))}
         </div>
       )}
-    </article>
+    </>
   );
-}
+});
 
 export const TaskCard = memo(TaskCardView);

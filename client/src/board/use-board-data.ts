@@ -1,9 +1,9 @@
 // Everything the board renders, read from the project's Y.Doc through the doc-model read functions.
 import { useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { readAttachments, readComments, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
+import { MAP, readAttachments, readComments, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
-import { useDocValue } from '../sync/project-session.ts';
+import { useDocMapsValue } from '../sync/project-session.ts';
 import { boardCacheOf } from './board-cache.ts';
 
 export interface TaskCounts {
@@ -26,11 +26,16 @@ export interface BoardData {
   counts: Record<string, TaskCounts>;
 }
 
+const TAG_MAPS = [MAP.tags];
+const COUNT_MAPS = [MAP.comments, MAP.attachments];
+const readAllTags = (doc: Y.Doc) => readTags(doc);
+
 export function useBoardData(doc: Y.Doc): BoardData {
   // Incremental: only the tasks each transaction touched are re-read, and the rest keep their objects.
   const cache = boardCacheOf(doc);
   const board = useSyncExternalStore(cache.subscribe, cache.board);
-  const tags = useDocValue(doc, (d) => readTags(d));
-  const counts = useDocValue(doc, readCounts);
+  // Tags and counts are re-read only when their maps change (a move or a title edit leaves them alone).
+  const tags = useDocMapsValue(doc, TAG_MAPS, readAllTags);
+  const counts = useDocMapsValue(doc, COUNT_MAPS, readCounts);
   return { board, tags, counts };
 }

@@ -2,7 +2,7 @@
 export { ProjectSession, TAB_ID, type ProjectSessionView } from './project-doc-session.ts';
 export { openProjectSession, releaseProjectSession, useProjectSession, closeAllSessions, openSessions } from './session-registry.ts';
 export { useSyncStatus } from './sync-status-store.ts';
-export { useDocValue } from './use-doc-value.ts';
+export { useDocMapsValue, useDocValue } from './use-doc-value.ts';
 export { useChangedByOthers } from './changed-by-others.ts';
 export { usePresence, type PresenceEntry } from './presence.ts';
 export type { SyncState, SyncStatus } from './connection-status.ts';

@@ -1,7 +1,7 @@
 // Reading the Y.Doc from React: re-runs `read` after each document change and keeps the previous result
 // when the new one is structurally equal, so unrelated edits do not re-render a component.
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
@@ -28,19 +28,60 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function useDocValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T, deps?: readonly unknown[]): T;
 export function useDocValue<T>(doc: Y.Doc | null | undefined, read: (doc: Y.Doc) => T, deps?: readonly unknown[]): T | undefined;
 export function useDocValue<T>(doc: Y.Doc | null | undefined, read: (doc: Y.Doc) => T, deps: readonly unknown[] = []): T | undefined {
+  return useDocRead(doc, read, deps, null);
+}
+
+/**
+ * True when the transaction changed anything inside one of the named top-level maps (at any depth).
+ * Walks each changed type up to its root, as the board cache does for tasks.
+ */
+export function touchesMaps(doc: Y.Doc, tr: Y.Transaction, names: readonly string[]): boolean {
+  const roots = new Set<unknown>(names.map((name) => doc.getMap(name)));
+  for (const type of tr.changed.keys()) {
+    let node = type;
+    while (node._item !== null) {
+      const parent = node._item.parent;
+      if (!(parent instanceof Y.AbstractType)) break;
+      node = parent;
+    }
+    if (roots.has(node)) return true;
+  }
+  return false;
+}
+
+/**
+ * Like useDocValue, but re-reads only after transactions that changed one of the top-level `maps`: a card
+ * move (tasks map) then costs no re-read of every comment for the board's comment counts.
+ */
+export function useDocMapsValue<T>(doc: Y.Doc, maps: readonly string[], read: (doc: Y.Doc) => T): T {
+  return useDocRead(doc, read, maps, maps) as T;
+}
+
+function useDocRead<T>(doc: Y.Doc | null | undefined, read: (doc: Y.Doc) => T, deps: readonly unknown[], maps: readonly string[] | null): T | undefined {
   const cache = useRef<{ doc: Y.Doc | null; deps: readonly unknown[]; version: number; value: T | undefined } | null>(null);
   const version = useRef(0);
+  const mapsKey = maps?.join('\n') ?? null;
   const subscribe = useCallback(
     (listener: () => void) => {
       if (!doc) return () => {};
-      const onUpdate = () => {
+      const names = mapsKey === null ? null : mapsKey.split('\n');
+      if (names === null) {
+        const onUpdate = () => {
+          version.current++;
+          listener();
+        };
+        doc.on('update', onUpdate);
+        return () => doc.off('update', onUpdate);
+      }
+      const onTransaction = (tr: Y.Transaction) => {
+        if (!touchesMaps(doc, tr, names)) return;
         version.current++;
         listener();
       };
-      doc.on('update', onUpdate);
-      return () => doc.off('update', onUpdate);
+      doc.on('afterTransaction', onTransaction);
+      return () => doc.off('afterTransaction', onTransaction);
     },
-    [doc],
+    [doc, mapsKey],
   );
   const getSnapshot = () => {
     const c = cache.current;
