@@ -33,18 +33,20 @@ export class PgDocStore implements DocStore {
   }
 
   async loadHead(projectId: string): Promise<StoredHead> {
-    return this.sql.begin('isolation level repeatable read', async (tx) => {
-      const snaps = await tx<{ state_vector: Buffer; delete_set: Buffer | null; last_update_id: string }[]>`
-        SELECT state_vector, delete_set, last_update_id::text AS last_update_id FROM yjs_snapshots WHERE project_id = ${projectId}`;
-      const snap = snaps[0];
-      const rows = await tx<{ id: string; update: Buffer }[]>`
-        SELECT id::text AS id, update FROM yjs_updates
-        WHERE project_id = ${projectId} AND id > ${snap?.last_update_id ?? '0'}::bigint ORDER BY yjs_updates.id`;
-      return {
-        snapshot: snap ? { stateVector: toBytes(snap.state_vector), deleteSet: snap.delete_set ? toBytes(snap.delete_set) : null, lastUpdateId: snap.last_update_id } : null,
-        updates: rows.map((r) => ({ id: r.id, update: toBytes(r.update) })),
-      };
-    });
+    // One statement (one round trip, one consistent view): the snapshot's row first (part 0, if any), then
+    // the log rows after it in id order (part 1).
+    const rows = await this.sql<{ part: number; id: string; a: Buffer; b: Buffer | null }[]>`
+      WITH snap AS (SELECT state_vector, delete_set, last_update_id FROM yjs_snapshots WHERE project_id = ${projectId})
+      SELECT 0 AS part, 0::bigint AS n, last_update_id::text AS id, state_vector AS a, delete_set AS b FROM snap
+      UNION ALL
+      SELECT 1, u.id, u.id::text, u.update, NULL FROM yjs_updates u
+      WHERE u.project_id = ${projectId} AND u.id > COALESCE((SELECT last_update_id FROM snap), 0)
+      ORDER BY part, n`;
+    const snap = rows[0]?.part === 0 ? rows[0] : undefined;
+    return {
+      snapshot: snap ? { stateVector: toBytes(snap.a), deleteSet: snap.b ? toBytes(snap.b) : null, lastUpdateId: snap.id } : null,
+      updates: rows.filter((r) => r.part === 1).map((r) => ({ id: r.id, update: toBytes(r.a) })),
+    };
   }
 
   async loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null> {

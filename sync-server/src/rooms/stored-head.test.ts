@@ -93,7 +93,7 @@ describe('StoredHead', () => {
     expect(StoredHead.from({ ...head, updates: [...head.updates, { id: '99', update: new Uint8Array([1, 200, 1, 2]) }] })).toBeNull();
   });
 
-  it('answers only a well-formed sync step 1, with step 1, step 2 and (fieldboard.v1) saved', () => {
+  it('answers only a well-formed sync step 1: step 2, saved (fieldboard.v1 only), then our step 1', () => {
     const { client, head } = scenario();
     const stored = StoredHead.from(head)!;
     const vector = Y.encodeStateVector(client);
@@ -109,7 +109,7 @@ describe('StoredHead', () => {
       const type = decoding.readVarUint(d);
       return type === MessageType.Sync ? `sync-${decoding.readVarUint(d)}` : String(type);
     });
-    expect(kinds).toEqual(['sync-0', 'sync-1', String(MessageType.Saved)]);
+    expect(kinds).toEqual(['sync-1', String(MessageType.Saved), 'sync-0']);
     const plain = stored.answer(syncFrame(SyncStep.Step1, vector), false);
     expect(plain.kind === 'answered' && plain.frames).toHaveLength(2);
   });

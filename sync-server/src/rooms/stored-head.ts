@@ -30,18 +30,17 @@ export class StoredHead {
   /** The server's state vector as stored: the snapshot's merged with the log rows after it. */
   readonly stateVector: Uint8Array;
   private readonly snapshotClocks: Map<number, number>;
-  private readonly deleteSet: Uint8Array | null;
-  private readonly log: Uint8Array | null;
+  /** The snapshot's delete set merged with every log row: one update, diffed per client. */
+  private readonly rest: Uint8Array;
 
-  private constructor(snapshotVector: Uint8Array | null, deleteSet: Uint8Array | null, log: Uint8Array | null) {
+  private constructor(snapshotVector: Uint8Array | null, rest: Uint8Array) {
     this.snapshotClocks = snapshotVector ? Y.decodeStateVector(snapshotVector) : new Map();
-    this.deleteSet = deleteSet;
-    this.log = log;
+    this.rest = rest;
     // Per writer, the log continues the snapshot only if it starts at or before the snapshot's clock; a row
     // beyond a gap is pending (as in the loaded document) and does not advance the vector. Gaps inside the
     // log are not seen here: Room.join compares this vector with the loaded one and re-syncs if they differ.
     const clocks = new Map(this.snapshotClocks);
-    const { from, to } = log ? Y.parseUpdateMeta(log) : { from: new Map<number, number>(), to: new Map<number, number>() };
+    const { from, to } = Y.parseUpdateMeta(rest);
     for (const [client, end] of to) {
       const known = clocks.get(client) ?? 0;
       if ((from.get(client) ?? 0) <= known) clocks.set(client, Math.max(known, end));
@@ -55,8 +54,10 @@ export class StoredHead {
     if (snap && (!snap.deleteSet || !checkStateVector(snap.stateVector).ok || !checkUpdateV1(snap.deleteSet).ok)) return null;
     for (const row of rows.updates) if (!checkUpdateV1(row.update).ok) return null;
     try {
-      const log = rows.updates.length ? Y.mergeUpdates(rows.updates.map((r) => r.update)) : null;
-      return new StoredHead(snap?.stateVector ?? null, snap?.deleteSet ?? null, log);
+      // One merge of everything (cheaper than merging the rows, then the delete set into them).
+      const parts = rows.updates.map((r) => r.update);
+      if (snap?.deleteSet) parts.unshift(snap.deleteSet);
+      return new StoredHead(snap?.stateVector ?? null, Y.mergeUpdates(parts));
     } catch {
       return null;
     }
@@ -72,8 +73,11 @@ export class StoredHead {
     if (!clientVector) return { kind: 'other' };
     const step2 = checkStateVector(clientVector).ok ? this.step2For(clientVector) : null;
     if (!step2) return { kind: 'unanswerable' };
-    const frames = [syncFrame(SyncStep.Step1, this.stateVector), syncFrame(SyncStep.Step2, step2)];
+    // Step 2 first: the client is up to date as soon as it applied it, before it spends time answering our
+    // step 1 (encoding its whole delete set). The order of the two halves does not matter to the protocol.
+    const frames = [syncFrame(SyncStep.Step2, step2)];
     if (wantsSaved) frames.push(savedFrame(this.stateVector));
+    frames.push(syncFrame(SyncStep.Step1, this.stateVector));
     return { kind: 'answered', frames, clientVector };
   }
 
@@ -84,8 +88,7 @@ export class StoredHead {
   step2For(clientVector: Uint8Array): Uint8Array | null {
     const client = Y.decodeStateVector(clientVector);
     for (const [id, clock] of this.snapshotClocks) if ((client.get(id) ?? 0) < clock) return null;
-    const parts = [this.deleteSet, this.log && Y.diffUpdate(this.log, clientVector)].filter((p): p is Uint8Array => p !== null);
-    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    return Y.diffUpdate(this.rest, clientVector);
   }
 }
 
