@@ -17,6 +17,8 @@ interface BoardColumnProps {
   status: TaskStatus;
   tasks: readonly Task[];
   total: number;
+  /** `tasks` is only the top of a column of `total` (the board preview while the document loads). */
+  partial?: boolean;
   counts: Record<string, TaskCounts>;
   viewers: ReadonlyMap<string, string[]>;
   changed: ReadonlySet<string>;
@@ -31,7 +33,8 @@ const ESTIMATED_CARD = 104;
 
 // Memoised: a column whose tasks array (and other props) kept identity skips rendering on an edit elsewhere.
 export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
-  const { status, tasks, total, ctx, focus } = props;
+  const { status, tasks, total, ctx, focus, partial } = props;
+  const shown = partial ? total : tasks.length;
   const focusTaskId = focus?.taskId ?? null;
   const focusSelector = focus?.selector ?? '.card-title';
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -66,8 +69,8 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
     <section className="column" aria-labelledby={headingId} data-over={isOver || undefined} data-status={status}>
       <div className="column-header">
         <h2 id={headingId}>{COLUMN_NAMES[status]}</h2>
-        <span className="column-count" aria-label={tasks.length === total ? `${total} tasks` : `${tasks.length} of ${total} tasks shown`}>
-          {tasks.length === total ? total : `${tasks.length}/${total}`}
+        <span className="column-count" aria-label={shown === total ? `${total} tasks` : `${shown} of ${total} tasks shown`}>
+          {shown === total ? total : `${shown}/${total}`}
         </span>
       </div>
       <div className="column-scroll" ref={scrollRef}>
@@ -86,7 +89,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
                       data-index={item.index}
                       ref={virtualizer.measureElement}
                       style={{ top: item.start }}
-                      aria-setsize={tasks.length}
+                      aria-setsize={shown}
                       aria-posinset={item.index + 1}
                     >
                       <SortableCard

@@ -18,6 +18,8 @@ import {
   type Announcements,
   type DragEndEvent,
   type DragStartEvent,
+  type SensorDescriptor,
+  type SensorOptions,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
@@ -28,7 +30,10 @@ import type { TaskStatus } from '../../../shared/api.ts';
 interface BoardDndProps {
   columns: Columns;
   titles: ReadonlyMap<string, string>;
+  /** No drag and drop at all (viewers). */
   disabled: boolean;
+  /** Drag and drop not yet: the context stays mounted (cards keep their DOM) but nothing can be picked up. */
+  inactive?: boolean;
   onDrop: (taskId: string, placement: Placement) => void;
   renderOverlay: (taskId: string) => ReactNode;
   children: ReactNode;
@@ -74,7 +79,9 @@ const boardCollisions: CollisionDetection = (args) => {
   return closestCorners(args);
 };
 
-export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, children }: BoardDndProps) {
+const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
+
+export function BoardDnd({ columns, titles, disabled, inactive = false, onDrop, renderOverlay, children }: BoardDndProps) {
   const [activeId, setActiveId] = useState<string | null>(null);
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
@@ -119,7 +126,7 @@ export function BoardDnd({ columns, titles, disabled, onDrop, renderOverlay, chi
   if (disabled) return <>{children}</>;
   return (
     <DndContext
-      sensors={sensors}
+      sensors={inactive ? NO_SENSORS : sensors}
       collisionDetection={boardCollisions}
       accessibility={{ announcements, screenReaderInstructions: instructions }}
       onDragStart={onDragStart}

@@ -1,10 +1,11 @@
 // The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
 // apply locally at once (no spinner) and sync in the background.
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
-import { createTask, moveTask, type Task } from '../../../shared/doc-model.ts';
-import type { TaskStatus } from '../../../shared/api.ts';
+import { createTask, moveTask, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
+import { TASK_STATUSES, type TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
 import { useSession } from '../auth/session.ts';
+import { buildBoardPreview, parseBoardPreview, type BoardPreview } from '../db/board-preview.ts';
 import { useProject } from '../db/live-queries.ts';
 import { Avatar } from '../components/avatar.tsx';
 import { RedoIcon, UndoIcon } from '../components/icons.tsx';
@@ -14,7 +15,7 @@ import { navigate, paths } from '../router.ts';
 import { MenuButton } from '../components/menu-button.tsx';
 import { useChangedByOthers, usePresence, useProjectSession, type ProjectSessionView } from '../sync/project-session.ts';
 import { TaskDetails } from '../task/task-details.tsx';
-import { useBoardFilters, useUiStore } from '../ui-store.ts';
+import { hasActiveFilters, useBoardFilters, useUiStore } from '../ui-store.ts';
 import { BoardColumn } from './board-column.tsx';
 import { BoardDnd } from './board-dnd.tsx';
 import { BoardFilterBar } from './board-filters.tsx';
@@ -22,13 +23,19 @@ import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
 import { filterTasks } from './filter-tasks.ts';
 import { placeAtEdge, type Columns, type Placement } from './move-target.ts';
 import { TaskCard, type CardContext } from './task-card.tsx';
-import { useBoardData } from './use-board-data.ts';
+import { boardCacheOf } from './board-cache.ts';
+import { readCounts, useBoardData, type TaskCounts } from './use-board-data.ts';
 import { otherPeople, viewersByTask } from './use-presence.ts';
 import { useUndo } from './use-undo.ts';
 
 export function BoardScreen({ projectId, openTaskId }: { projectId: string; openTaskId: string | null }) {
   const session = useProjectSession(projectId);
-  if (!session || !session.ready) {
+  const filters = useBoardFilters(projectId);
+  const stored = session && !session.ready ? session.preview : null;
+  const preview = useMemo(() => (stored ? parseBoardPreview(stored) : null), [stored]);
+  // The preview holds the first cards of each column: it can stand for the board only unfiltered.
+  const showPreview = preview !== null && !hasActiveFilters(filters);
+  if (!session || (!session.ready && !showPreview)) {
     return (
       <main className="board-page" id="main">
         <p className="empty" role="status">
@@ -45,17 +52,34 @@ export function BoardScreen({ projectId, openTaskId }: { projectId: string; open
       </main>
     );
   }
-  return <Board session={session} projectId={projectId} openTaskId={openTaskId} />;
+  return <Board session={session} projectId={projectId} openTaskId={openTaskId} preview={session.ready ? null : preview} />;
 }
 
-function Board({ session, projectId, openTaskId }: { session: ProjectSessionView; projectId: string; openTaskId: string | null }) {
+interface BoardProps {
+  session: ProjectSessionView;
+  projectId: string;
+  openTaskId: string | null;
+  /** While the document loads: the stored first cards of each column, shown inert (nothing to edit yet). */
+  preview: BoardPreview | null;
+}
+
+function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   const user = useSession((s) => s.user);
   const { doc, origin, userId } = session;
   const { detail } = useProjectDetail(projectId);
   const localProject = useProject(projectId);
   const role = session.role ?? detail?.my_role ?? null;
   const readOnly = !can(role, 'board.write');
-  const { board, tags, counts } = useBoardData(doc);
+  const live = useBoardData(doc);
+  const previewData = useMemo(() => (preview ? fromPreview(preview) : null), [preview]);
+  const { board, tags, counts } = previewData ?? live;
+  const loading = previewData !== null;
+  const { setPreviewSource } = session;
+  useEffect(() => {
+    if (loading) return;
+    setPreviewSource(() => buildBoardPreview(boardCacheOf(doc).board(), readCounts(doc), readTags(doc)));
+    return () => setPreviewSource(null);
+  }, [doc, loading, setPreviewSource]);
   const filters = useBoardFilters(projectId);
   const showArchived = useUiStore((s) => s.showArchived);
   const presence = usePresence(session.awareness);
@@ -150,7 +174,7 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
   const project = localProject ?? detail;
 
   return (
-    <main className="board-page" id="main" style={{ '--project-color': project?.color ?? undefined } as CSSProperties}>
+    <main className="board-page" id="main" aria-busy={loading || undefined} style={{ '--project-color': project?.color ?? undefined } as CSSProperties}>
       <div className="board-header">
         <h1>
           <span className="swatch" aria-hidden="true" />
@@ -207,19 +231,21 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
         columns={visible}
         titles={titles}
         disabled={readOnly}
+        inactive={loading}
         onDrop={(taskId, placement) => applyMove(taskId, placement, '.drag-handle')}
         renderOverlay={(taskId) => {
           const task = Object.values(board).flat().find((t) => t.id === taskId);
           return task ? <TaskCard task={task} counts={counts[task.id]} viewers={undefined} changed={false} ctx={ctx} overlay /> : null;
         }}
       >
-        <div className="columns">
+        <div className="columns" inert={loading}>
           {statuses.map((status) => (
             <BoardColumn
               key={status}
               status={status}
               tasks={visible[status]}
-              total={board[status].length}
+              total={previewData ? previewData.totals[status] : board[status].length}
+              partial={loading}
               counts={counts}
               viewers={viewers}
               changed={changed}
@@ -231,7 +257,18 @@ function Board({ session, projectId, openTaskId }: { session: ProjectSessionView
           ))}
         </div>
       </BoardDnd>
-      {openTaskId && <TaskDetails session={session} projectId={projectId} taskId={openTaskId} readOnly={readOnly} members={members} />}
+      {openTaskId && !loading && <TaskDetails session={session} projectId={projectId} taskId={openTaskId} readOnly={readOnly} members={members} />}
     </main>
   );
+}
+
+/** The preview as the board's data: first cards per column, the real column sizes, counts and tags. */
+function fromPreview(preview: BoardPreview): { board: Record<TaskStatus, Task[]>; totals: Record<TaskStatus, number>; tags: Tag[]; counts: Record<string, TaskCounts> } {
+  const board = {} as Record<TaskStatus, Task[]>;
+  const totals = {} as Record<TaskStatus, number>;
+  for (const status of TASK_STATUSES) {
+    board[status] = preview.columns[status].tasks;
+    totals[status] = preview.columns[status].total;
+  }
+  return { board, totals, tags: preview.tags, counts: preview.counts };
 }

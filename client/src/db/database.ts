@@ -114,6 +114,20 @@ export interface ProjectDetailRecord {
   savedAt: number;
 }
 
+/**
+ * The first cards of each column as the board last showed them (client/src/db/board-preview.ts), so a
+ * large board paints before its document is read and applied. Derived, like every table but docUpdates.
+ */
+export interface BoardPreviewRow {
+  projectId: string;
+  /** Layout version of `data`; a row of another version is ignored. */
+  version: number;
+  /** The project's highest docUpdates seq when written: the row is used only while that is still the last row. */
+  seq: number;
+  data: unknown;
+  savedAt: number;
+}
+
 export type FieldboardDb = Dexie & {
   docUpdates: EntityTable<DocUpdateRow, 'seq'>;
   pendingChanges: EntityTable<PendingChange, 'id'>;
@@ -123,6 +137,7 @@ export type FieldboardDb = Dexie & {
   changedTasks: Table<ChangedTask, [string, string]>;
   pendingUploads: EntityTable<PendingUpload, 'id'>;
   projectDetails: EntityTable<ProjectDetailRecord, 'id'>;
+  boardPreviews: EntityTable<BoardPreviewRow, 'projectId'>;
 };
 
 export function dbName(userId: string): string {
@@ -143,6 +158,8 @@ export function createUserDb(userId: string): FieldboardDb {
   db.version(2).stores({ pendingUploads: 'id, taskId, createdAt' });
   // v3: cached project details (client/src/projects/use-project-detail.ts).
   db.version(3).stores({ projectDetails: 'id' });
+  // v4: board previews for a fast first paint (client/src/db/board-preview.ts).
+  db.version(4).stores({ boardPreviews: 'projectId' });
   return db;
 }
 

@@ -64,7 +64,7 @@ export function applyStored(doc: Y.Doc, updates: Uint8Array[], origin: unknown):
  * Merging applies the rows into a scratch Y.Doc (much faster than Y.mergeUpdates over many small updates).
  */
 export async function compactUpdates(db: FieldboardDb, projectId: string, threshold = COMPACT_THRESHOLD): Promise<boolean> {
-  return db.transaction('rw', db.docUpdates, async () => {
+  return db.transaction('rw', db.docUpdates, db.boardPreviews, async () => {
     const rows = await db.docUpdates.where('projectId').equals(projectId).sortBy('seq');
     if (rows.length <= threshold) return false;
     const scratch = new Y.Doc({ gc: true });
@@ -80,7 +80,10 @@ export async function compactUpdates(db: FieldboardDb, projectId: string, thresh
     const snapshot = Y.encodeStateAsUpdate(scratch);
     scratch.destroy();
     await db.docUpdates.bulkDelete(rows.map((r) => r.seq!));
-    await db.docUpdates.add({ projectId, update: snapshot, snapshot: 1, createdAt: Date.now() });
+    const seq = await db.docUpdates.add({ projectId, update: snapshot, snapshot: 1, createdAt: Date.now() });
+    // A board preview that matched the last folded row shows exactly the snapshot: keep it usable.
+    const preview = await db.boardPreviews.get(projectId);
+    if (preview && preview.seq === rows[rows.length - 1]!.seq) await db.boardPreviews.update(projectId, { seq });
     return true;
   });
 }

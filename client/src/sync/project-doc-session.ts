@@ -10,9 +10,11 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../../shared/protocol.ts';
 import { can, type Role } from '../../../shared/roles.ts';
 import { getAccessToken, refreshAccessToken, useSession } from '../auth/session.ts';
+import { readBoardPreview, writeBoardPreview, type BoardPreview } from '../db/board-preview.ts';
 import { userDb, type FieldboardDb } from '../db/database.ts';
 import { appendUpdate, applyStored, compactUpdates, countUpdates, COMPACT_THRESHOLD, loadUpdates } from '../db/update-store.ts';
 import { refreshProject } from '../projects/project-store.ts';
+import { afterNextPaint, nextPaint } from './after-paint.ts';
 import { createAuthedSocketClass, type TokenResult } from './authed-socket.ts';
 import { decideOnClose } from './close-policy.ts';
 import { computeSyncState, type Connection, type SyncStatus } from './connection-status.ts';
@@ -20,6 +22,8 @@ import { TaskIndexer } from './task-indexer.ts';
 import { applySavedVector, describeLocalChange, recordLocalChange } from './unsaved-tracker.ts';
 import { userColor } from './user-color.ts';
 
+/** A board preview is stored this long after the last change (db/board-preview.ts). */
+const PREVIEW_SAVE_DELAY_MS = 1000;
 /** Origin of updates applied from IndexedDB: they are already stored, so they are not stored again. */
 const LOAD_ORIGIN = Symbol('fieldboard.load');
 /** This tab's id, to tell its own pending delete-only changes from other tabs'. */
@@ -38,6 +42,13 @@ export interface ProjectSessionView {
   canWrite: boolean;
   /** Local state loaded from IndexedDB. */
   ready: boolean;
+  /**
+   * Until `ready`: the stored board preview (unparsed, see db/board-preview.ts) when one matches the stored
+   * document, so the board can paint while the document loads. Null once ready.
+   */
+  preview: unknown;
+  /** The board registers how to build its preview; the session stores one after changes. Null unregisters. */
+  setPreviewSource(build: (() => BoardPreview) | null): void;
   /** The server says this user is not a member (or the project does not exist): retrying stopped. */
   noAccess: boolean;
   status: SyncStatus;
@@ -61,6 +72,13 @@ export class ProjectSession {
   private readonly indexer: TaskIndexer;
   private view: ProjectSessionView;
   private ready = false;
+  private preview: unknown = null;
+  /** The stored preview matches the document: nothing to write until the next update. */
+  private previewFresh = false;
+  private previewSource: (() => BoardPreview) | null = null;
+  private previewTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Connecting (socket, other tabs) waits until the loaded board has been painted: it is not needed for that. */
+  private connectAllowed = false;
   private role: Role | null = null;
   private pending = false;
   private noAccess = false;
@@ -96,18 +114,49 @@ export class ProjectSession {
   }
 
   private async start(): Promise<void> {
-    const [updates, meta] = await Promise.all([loadUpdates(this.db, this.projectId), this.db.docMeta.get(this.projectId)]);
+    const updatesRead = loadUpdates(this.db, this.projectId);
+    const metaRead = this.db.docMeta.get(this.projectId);
+    // Role and unsaved count do not depend on the document: known before it is loaded (no layout shift).
+    this.watchProjectState();
+    // A large board paints from its preview while the document is read and applied (db/board-preview.ts);
+    // applying waits for that paint.
+    let painted: Promise<void> = Promise.resolve();
+    const [preview, project] = await Promise.all([
+      readBoardPreview(this.db, this.projectId).catch(() => null),
+      // The role decides how cards render (drag handles, menus): known before the first board render, so the
+      // preview's cards are the very ones that turn live (no re-mount, no second layout).
+      this.db.projects.get(this.projectId).catch(() => undefined),
+    ]);
+    if (project && this.role === null) {
+      this.role = project.role ?? null;
+      this.pending = project.pending === 1;
+    }
+    if (preview !== null && !this.destroyed) {
+      this.preview = preview;
+      this.previewFresh = true;
+      this.changed();
+      painted = nextPaint();
+    }
+    const [updates, meta] = await Promise.all([updatesRead, metaRead, painted]);
     if (this.destroyed) return;
     applyStored(this.doc, updates, LOAD_ORIGIN);
-    this.ownClientIds = new Set(meta?.ownClientIds ?? []);
+    this.ownClientIds = new Set([...this.ownClientIds, ...(meta?.ownClientIds ?? [])]);
     this.everSynced = meta?.everSynced === 1 || updates.length > 0;
     this.doc.on('update', this.onUpdate);
     this.ready = true;
+    this.preview = null;
     this.changed();
+    afterNextPaint(() => {
+      this.connectAllowed = true;
+      this.maybeConnect();
+      this.schedulePreview();
+    });
     // After first paint: the rows are only needed by list views, and usually are current already.
     setTimeout(() => void this.indexer.rebuildIfStale().catch(() => {}), 250);
     if (updates.length > COMPACT_THRESHOLD) this.enqueue(() => compactUpdates(this.db, this.projectId));
+  }
 
+  private watchProjectState(): void {
     let askedServer = false;
     const sub = liveQuery(async () => ({
       project: await this.db.projects.get(this.projectId),
@@ -147,6 +196,26 @@ export class ProjectSession {
       window.removeEventListener('beforeunload', beforeUnload);
     });
   }
+
+  /** Stores a fresh board preview a second after the last change (only while a board is showing this project). */
+  private schedulePreview(): void {
+    if (this.previewFresh || !this.previewSource || !this.connectAllowed || this.destroyed) return;
+    if (this.previewTimer) clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => {
+      this.previewTimer = null;
+      if (this.previewFresh || !this.previewSource || this.destroyed) return;
+      // Built now and queued behind the update appends queued so far, so the seq it is stored with covers
+      // exactly the updates it shows.
+      const data = this.previewSource();
+      this.previewFresh = true;
+      this.enqueue(() => writeBoardPreview(this.db, this.projectId, data));
+    }, PREVIEW_SAVE_DELAY_MS);
+  }
+
+  private readonly setPreviewSourceBound = (build: (() => BoardPreview) | null): void => {
+    this.previewSource = build;
+    this.schedulePreview();
+  };
 
   private createProvider(): WebsocketProvider {
     const getToken = async (): Promise<TokenResult> => {
@@ -227,7 +296,7 @@ export class ProjectSession {
   }
 
   private maybeConnect(): void {
-    if (this.destroyed || !this.ready || this.noAccess) return;
+    if (this.destroyed || !this.ready || !this.connectAllowed || this.noAccess) return;
     if (!navigator.onLine) {
       this.setConnection('offline');
       this.ensureBc();
@@ -260,6 +329,8 @@ export class ProjectSession {
 
   private onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     if (origin === LOAD_ORIGIN) return;
+    this.previewFresh = false;
+    this.schedulePreview();
     const local = tr.local;
     const change = local ? describeLocalChange(this.doc, tr) : null;
     const remote = !local;
@@ -345,6 +416,8 @@ export class ProjectSession {
       role: this.role,
       canWrite: can(this.role, 'board.write') && !this.noAccess,
       ready: this.ready,
+      preview: this.preview,
+      setPreviewSource: this.setPreviewSourceBound,
       noAccess: this.noAccess,
       status: this.status(),
       setOpenTask: this.setOpenTaskBound,
@@ -355,7 +428,7 @@ export class ProjectSession {
     const next = this.buildView();
     const prev = this.view;
     const same =
-      prev.ready === next.ready && prev.role === next.role && prev.noAccess === next.noAccess &&
+      prev.ready === next.ready && prev.preview === next.preview && prev.role === next.role && prev.noAccess === next.noAccess &&
       prev.status.state === next.status.state && prev.status.unsavedCount === next.status.unsavedCount &&
       prev.status.lastSavedAt === next.status.lastSavedAt;
     if (same) return;
@@ -374,6 +447,7 @@ export class ProjectSession {
   destroy(): Promise<unknown> {
     this.destroyed = true;
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    if (this.previewTimer) clearTimeout(this.previewTimer);
     const indexed = this.indexer.flush();
     for (const cleanup of this.cleanups) cleanup();
     this.doc.off('update', this.onUpdate);

@@ -23,6 +23,9 @@ vi.mock('../auth/session.ts', () => ({
 
 const { ProjectSession } = await import('./project-doc-session.ts');
 const { userDb } = await import('../db/database.ts');
+const { buildBoardPreview, readBoardPreview, writeBoardPreview } = await import('../db/board-preview.ts');
+const { appendUpdate } = await import('../db/update-store.ts');
+const { readBoard, readTags } = await import('../../../shared/doc-model.ts');
 
 /** The server end of one connection, driven by the test. */
 class ServerSocket {
@@ -175,5 +178,37 @@ describe('project session', () => {
     ServerSocket.all[0].serverClose(CloseCode.NotFound);
     await until(() => ServerSocket.all.length === 2);
     expect(session.getView().noAccess).toBe(false);
+  });
+
+  it('shows a stored board preview until the document is loaded, and stores a new one after changes', async () => {
+    // A stored document and a preview written after its last row.
+    const stored = new Y.Doc();
+    createTask(stored, { title: 'Fix the fence', status: 'IN_REVIEW' });
+    const db = userDb(userId);
+    await appendUpdate(db, PROJECT, Y.encodeStateAsUpdate(stored));
+    const preview = buildBoardPreview(readBoard(stored), {}, readTags(stored));
+    await writeBoardPreview(db, PROJECT, preview);
+
+    session = new ProjectSession(PROJECT, userId, 'Una');
+    const seen: { ready: boolean; preview: unknown }[] = [];
+    session.subscribe(() => seen.push({ ready: session!.getView().ready, preview: session!.getView().preview }));
+    await until(() => session!.getView().ready);
+    const first = seen.find((v) => v.preview !== null);
+    expect(first?.ready).toBe(false);
+    expect(first?.preview).toEqual(preview);
+    expect(session.getView().preview).toBeNull();
+    expect(readBoard(session.doc).IN_REVIEW.map((t) => t.title)).toEqual(['Fix the fence']);
+    // The socket opens only after the loaded board had a chance to paint.
+    await until(() => ServerSocket.all.length === 1);
+
+    // Registered by the board: after a change, a preview of the changed board is stored (and matches again).
+    const view = session.getView();
+    view.setPreviewSource(() => buildBoardPreview(readBoard(view.doc), {}, readTags(view.doc)));
+    createTask(session.doc, { title: 'Order posts', status: 'TODO' }, { origin: session.origin });
+    await until(async () => {
+      const data = (await readBoardPreview(db, PROJECT)) as typeof preview | null;
+      return data?.columns.TODO.tasks[0]?.title === 'Order posts';
+    }, 5000);
+    view.setPreviewSource(null);
   });
 });
