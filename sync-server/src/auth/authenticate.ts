@@ -5,12 +5,17 @@ import type { AuthUser } from '../http/context.ts';
 import { verifyAccessToken, type AccessClaims, type VerifyResult } from './tokens.ts';
 
 export type AuthResult =
-  | { ok: true; user: AuthUser; expiresAt: number }
+  | { ok: true; user: AuthUser; expiresAt: number; /** With `alongside`: what its fragment selected. */ extra?: unknown }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' };
 
+/**
+ * `alongside`: a scalar SQL fragment (given the verified user id) read in the same round trip as the
+ * session check, e.g. the user's role in the project a sync socket opens (sync-server.ts).
+ */
 export async function authenticateAccessToken(
   deps: { sql: Sql; config: { jwtSecret: Uint8Array }; now?: () => number },
   token: string,
+  alongside?: (userId: string) => ReturnType<Sql>,
 ): Promise<AuthResult> {
   const nowMs = deps.now ? deps.now() : Date.now();
   const verified = await verifyRemembered(deps.config.jwtSecret, token, nowMs);
@@ -18,9 +23,10 @@ export async function authenticateAccessToken(
   const { sub, sid } = verified.claims;
   if (!isUuid(sub) || !isUuid(sid)) return { ok: false, reason: 'invalid' };
   const rows = await deps.sql<
-    { id: string; email: string; full_name: string; is_instance_admin: boolean; is_active: boolean; session_live: boolean }[]
+    { id: string; email: string; full_name: string; is_instance_admin: boolean; is_active: boolean; session_live: boolean; extra: unknown }[]
   >`
     SELECT u.id, u.email, u.full_name, u.is_instance_admin, u.is_active,
+           ${alongside ? alongside(sub) : deps.sql`NULL`} AS extra,
            EXISTS (
              SELECT 1 FROM auth_sessions s
              WHERE s.family_id = ${sid} AND s.user_id = u.id AND s.revoked_at IS NULL
@@ -32,6 +38,7 @@ export async function authenticateAccessToken(
   return {
     ok: true,
     expiresAt: verified.claims.exp,
+    ...(alongside ? { extra: row.extra } : {}),
     user: { id: row.id, email: row.email, full_name: row.full_name, is_instance_admin: row.is_instance_admin, session_id: sid },
   };
 }

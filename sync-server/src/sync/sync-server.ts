@@ -8,6 +8,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Role } from '../../../shared/roles.ts';
 import { AUTH_SUBPROTOCOL_PREFIX, CloseCode, closeCodeName, SUBPROTOCOL_FIELDBOARD, SUBPROTOCOL_YJS, SYNC_PATH_PREFIX } from '../../../shared/protocol.ts';
 import { authenticateAccessToken, isUuid } from '../auth/authenticate.ts';
 import type { Config } from '../config.ts';
@@ -15,7 +16,7 @@ import type { Sql } from '../db/database.ts';
 import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { getProjectRole } from '../projects/membership.ts';
+import { projectRoleSql } from '../projects/membership.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import type { SyncOptions } from './sync-options.ts';
@@ -112,18 +113,17 @@ export function attachSyncServer(
 
     const token = authToken(req);
     if (!token) return refuse(ws, CloseCode.Unauthenticated, 'missing auth subprotocol');
-    const auth = await authenticateAccessToken(deps, token);
-    if (closed) return;
-    if (!auth.ok) return refuse(ws, auth.reason === 'expired' ? CloseCode.TokenExpired : CloseCode.Unauthenticated, auth.reason === 'expired' ? 'token expired' : 'not authenticated');
-
     let projectId: string;
     try {
       projectId = decodeURIComponent(rawProjectId);
     } catch {
       projectId = '';
     }
-    const role = isUuid(projectId) ? await getProjectRole(deps.sql, projectId, auth.user.id) : null;
+    // The session check and the role in the project in one round trip.
+    const auth = await authenticateAccessToken(deps, token, isUuid(projectId) ? (userId) => deps.sql`${projectRoleSql(deps.sql, projectId, userId)}` : undefined);
     if (closed) return;
+    if (!auth.ok) return refuse(ws, auth.reason === 'expired' ? CloseCode.TokenExpired : CloseCode.Unauthenticated, auth.reason === 'expired' ? 'token expired' : 'not authenticated');
+    const role = (auth.extra ?? null) as Role | null;
     if (!role) return refuse(ws, CloseCode.NotFound, 'no such project');
     if (connections.countForUser(auth.user.id) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
 
