@@ -191,6 +191,27 @@ describe('moveTask', () => {
     expect([a, c].map((id) => JSON.stringify(readTask(doc, id)))).toEqual(before);
   });
 
+  it('[DM3] a column supplied by the caller (ctx.column) replaces the scan and places exactly as the scan does', () => {
+    const [scanned, supplied] = replicas(2);
+    const ids = column(scanned, 6, testCtx(2));
+    syncAll(scanned, supplied);
+    const asRead = (doc: Y.Doc) => (status: 'TODO' | 'IN_PROGRESS' | 'IN_REVIEW' | 'DONE' | 'ARCHIVED') => readBoard(doc)[status];
+    let asked = 0;
+    const withColumn = testCtx(9, undefined, {
+      column: (status) => {
+        asked++;
+        return asRead(supplied)(status);
+      },
+    });
+    const without = testCtx(9);
+    for (const [id, to] of [[ids[4]!, { status: 'TODO' as const, after_id: ids[0]! }], [ids[1]!, { status: 'DONE' as const }], [ids[2]!, { status: 'TODO' as const, before_id: ids[0]! }]] as const) {
+      moveTask(scanned, id, to, without);
+      moveTask(supplied, id, to, withColumn);
+    }
+    expect(asked).toBe(3);
+    expect(readBoard(supplied)).toEqual(readBoard(scanned));
+  });
+
   it('[DM2][DM3] two replicas generating the same key order by id, and a later insert between them still lands', () => {
     const [d1, d2] = replicas(2);
     const base = createTask(d1, { title: 'base', id: '00000000-0000-4000-8000-000000000001' }, testCtx(1));

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { TaskStatus } from '../api.ts';
 import { compareRankThenId, rankBetween } from '../rank.ts';
 import { entryOf, tasksMap, type Write } from './layout.ts';
-import { readColumn, type ColumnEntry } from './read.ts';
+import { readColumn } from './read.ts';
 import { readStatus } from './parse.ts';
 import { DocModelError } from './types.ts';
 import { invalid, uuid } from './validate.ts';
@@ -21,7 +21,7 @@ export interface Neighbours {
  * directly after the tied run [DM3]. Other tasks are never rewritten: that would race with their own moves.
  */
 export function rankFor(w: Write, status: TaskStatus, taskId: string, at: Neighbours): string {
-  const column = readColumn(w.doc, status).filter((e) => e.id !== taskId);
+  const column = (w.ctx.column?.(status) ?? readColumn(w.doc, status)).filter((e) => e.id !== taskId);
   const afterId = at.after_id == null ? null : uuid('after_id', at.after_id);
   const beforeId = at.before_id == null ? null : uuid('before_id', at.before_id);
   const indexOf = (id: string, field: string): number => {
@@ -33,8 +33,8 @@ export function rankFor(w: Write, status: TaskStatus, taskId: string, at: Neighb
     invalid(`${field}: task ${id} is not in column ${status} (it is deleted or in ${String(readStatus(entry))})`);
   };
 
-  let lower: ColumnEntry | null;
-  let upper: ColumnEntry | null;
+  let lower: { id: string; rank: string } | null;
+  let upper: { id: string; rank: string } | null;
   if (afterId !== null) {
     const i = indexOf(afterId, 'after_id');
     lower = column[i];

@@ -30,6 +30,14 @@ export interface WriteContext {
   newId?: () => string;
   /** Options for new rank keys (seeded jitter in tests). */
   rank?: RankOptions;
+  /**
+   * The column as `readColumn(doc, status)` would return it (same members, (rank, id) order), from a view
+   * the caller keeps current, e.g. the client's board cache. Placement otherwise reads every task of the
+   * document (tens of milliseconds at 5,000 tasks). Must reflect the document as of the start of the write:
+   * never pass it to writes made inside an outer transaction. A wrong column gives a wrong position, never a
+   * broken document.
+   */
+  column?: (status: TaskStatus) => readonly { id: string; rank: string }[];
 }
 
 export interface ChecklistItem {
