@@ -64,14 +64,15 @@ function createBoardCache(doc: Y.Doc): BoardCache {
   const listeners = new Set<() => void>();
   // Columns whose membership or order may have changed since the last board(), and the tasks that did.
   const dirty = new Set<TaskStatus>();
-  const changedIds = new Set<string>();
+  /** Changed task id -> the task as the last built board has it (undefined: it was not on the board). */
+  const changed = new Map<string, Task | undefined>();
   let version = 0;
   let parseCount = 0;
   let built: { version: number; board: Board } | null = null;
 
   const onTransaction = (tr: Y.Transaction): void => {
     if (tr.changed.size === 0) return;
-    let changed = false;
+    let any = false;
     for (const id of touchedTaskIds(doc, tr)) {
       const before = tasks.get(id);
       // Problems are the doc-model's concern (readTasks reports them); the board only needs the result.
@@ -81,8 +82,8 @@ function createBoardCache(doc: Y.Doc): BoardCache {
       const after = parsed && parsed.deleted_at === null ? parsed : undefined;
       if (before && after && sameTask(before, after)) continue;
       if (!before && !after) continue;
-      changed = true;
-      changedIds.add(id);
+      any = true;
+      if (!changed.has(id)) changed.set(id, before);
       if (before) dirty.add(before.status);
       if (after) {
         dirty.add(after.status);
@@ -91,7 +92,7 @@ function createBoardCache(doc: Y.Doc): BoardCache {
         tasks.delete(id);
       }
     }
-    if (!changed) return;
+    if (!any) return;
     version++;
     for (const listener of [...listeners]) listener();
   };
@@ -101,7 +102,7 @@ function createBoardCache(doc: Y.Doc): BoardCache {
     if (built && built.version === version) return built.board;
     const prev = built?.board;
     const next = {} as Board;
-    if (!prev || changedIds.size > PATCH_LIMIT) {
+    if (!prev || changed.size > PATCH_LIMIT) {
       // First read, or a large batch (a sync, a bulk import): sort the affected columns from scratch.
       const rebuild = new Set<TaskStatus>(prev ? dirty : TASK_STATUSES);
       const columns = new Map<TaskStatus, Task[]>([...rebuild].map((s) => [s, []]));
@@ -113,11 +114,11 @@ function createBoardCache(doc: Y.Doc): BoardCache {
     } else {
       // A few changed tasks (a move, an edit): take them out of their old columns and insert them where
       // they now sort, so a move costs a pass over two columns instead of a sort of the whole board.
-      for (const s of TASK_STATUSES) next[s] = dirty.has(s) ? patchColumn(prev[s], s, changedIds, tasks) : prev[s];
+      for (const s of TASK_STATUSES) next[s] = dirty.has(s) ? patchColumn(prev[s], s, changed, tasks) : prev[s];
     }
     if (prev) for (const s of TASK_STATUSES) if (next[s] !== prev[s] && sameElements(prev[s], next[s])) next[s] = prev[s];
     dirty.clear();
-    changedIds.clear();
+    changed.clear();
     const unchanged = prev !== undefined && TASK_STATUSES.every((s) => prev[s] === next[s]);
     built = { version, board: unchanged ? prev : next };
     return built.board;
@@ -141,22 +142,36 @@ function createBoardCache(doc: Y.Doc): BoardCache {
 /** Above this many changed tasks since the last read, columns are rebuilt and sorted instead of patched. */
 const PATCH_LIMIT = 64;
 
-/** `column` without the changed tasks, plus those of them now in `status`, each inserted in (rank, id) order. */
-function patchColumn(column: readonly Task[], status: TaskStatus, changedIds: ReadonlySet<string>, tasks: ReadonlyMap<string, Task>): Task[] {
-  const out = column.filter((t) => !changedIds.has(t.id));
-  for (const id of changedIds) {
+/**
+ * `column` without the changed tasks, plus those of them now in `status`, each inserted in (rank, id)
+ * order. Columns are sorted by (rank, id), so both the removals (of the task as the column has it) and the
+ * insertions are binary searches: a move costs O(log n) comparisons and two array shifts.
+ */
+function patchColumn(column: readonly Task[], status: TaskStatus, changed: ReadonlyMap<string, Task | undefined>, tasks: ReadonlyMap<string, Task>): Task[] {
+  const out = column.slice();
+  for (const before of changed.values()) {
+    if (!before || before.status !== status) continue;
+    let i = lowerBound(out, before);
+    if (out[i] !== before) i = out.findIndex((t) => t.id === before.id);
+    if (i >= 0) out.splice(i, 1);
+  }
+  for (const id of changed.keys()) {
     const task = tasks.get(id);
-    if (!task || task.status !== status) continue;
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareRankThenId(out[mid]!, task) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    out.splice(lo, 0, task);
+    if (task && task.status === status) out.splice(lowerBound(out, task), 0, task);
   }
   return out;
+}
+
+/** First index whose task sorts at or after `task`. */
+function lowerBound(list: readonly Task[], task: Task): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareRankThenId(list[mid]!, task) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {

@@ -24,12 +24,12 @@ import {
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { COLUMN_NAMES } from './board-labels.ts';
-import { COLUMN_PREFIX, findStatus, placeOnDrop, type Columns, type Placement } from './move-target.ts';
+import { COLUMN_PREFIX, findStatus, placeOnDrop, type Columns, type Placement, type TitleLookup } from './move-target.ts';
 import type { TaskStatus } from '../../../shared/api.ts';
 
 interface BoardDndProps {
   columns: Columns;
-  titles: ReadonlyMap<string, string>;
+  titles: TitleLookup;
   /** No drag and drop at all (viewers). */
   disabled: boolean;
   /** Drag and drop not yet: the context stays mounted (cards keep their DOM) but nothing can be picked up. */
@@ -44,7 +44,7 @@ const instructions = {
     'To move a task, press Space or Enter to pick it up. Use the arrow keys to move it within a column or to another column. Press Space or Enter again to drop it, or Escape to cancel. Each card also has a "Move to" menu.',
 };
 
-export function describeDrop(columns: Columns, titles: ReadonlyMap<string, string>, activeId: string, overId: string | null) {
+export function describeDrop(columns: Columns, titles: TitleLookup, activeId: string, overId: string | null) {
   const title = titles.get(activeId) ?? 'task';
   if (!overId) return `Task ${title} is not over a column.`;
   const placement = placeOnDrop(columns, activeId, overId);

@@ -1,7 +1,7 @@
 // The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
 // apply locally at once (no spinner) and sync in the background.
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
-import { createTask, moveTask, readTags, type Tag, type Task } from '../../../shared/doc-model.ts';
+import { createTask, moveTask, type Tag, type Task, type WriteContext } from '../../../shared/doc-model.ts';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
 import { useSession } from '../auth/session.ts';
@@ -21,10 +21,10 @@ import { BoardDnd } from './board-dnd.tsx';
 import { BoardFilterBar } from './board-filters.tsx';
 import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
 import { filterTasks } from './filter-tasks.ts';
-import { placeAtEdge, type Columns, type Placement } from './move-target.ts';
+import { lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
 import { TaskCard, type CardContext } from './task-card.tsx';
 import { boardCacheOf } from './board-cache.ts';
-import { readCounts, useBoardData, type TaskCounts } from './use-board-data.ts';
+import { useBoardData, type TaskCounts } from './use-board-data.ts';
 import { otherPeople, viewersByTask } from './use-presence.ts';
 import { useUndo } from './use-undo.ts';
 
@@ -74,10 +74,17 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   const previewData = useMemo(() => (preview ? fromPreview(preview) : null), [preview]);
   const { board, tags, counts } = previewData ?? live;
   const loading = previewData !== null;
+  // The stored preview (db/board-preview.ts) is built when the session asks, a second after the last change:
+  // the board from its cache (always current), counts and tags as last rendered (re-read only when their
+  // maps change; a full comment scan here would stall the next interaction).
   const { setPreviewSource } = session;
+  const rendered = useRef({ counts: live.counts, tags: live.tags });
+  useEffect(() => {
+    rendered.current = { counts: live.counts, tags: live.tags };
+  }, [live.counts, live.tags]);
   useEffect(() => {
     if (loading) return;
-    setPreviewSource(() => buildBoardPreview(boardCacheOf(doc).board(), readCounts(doc), readTags(doc)));
+    setPreviewSource(() => buildBoardPreview(boardCacheOf(doc).board(), rendered.current.counts, rendered.current.tags));
     return () => setPreviewSource(null);
   }, [doc, loading, setPreviewSource]);
   const filters = useBoardFilters(projectId);
@@ -89,6 +96,9 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   const [announcement, setAnnouncement] = useState('');
   const today = useMemo(() => new Date(), []);
   const writeCtx = useMemo(() => ({ origin, userId }), [origin, userId]);
+  // Single placing writes (a move, a quick add) take the column from the board cache instead of having the
+  // doc model scan every task (ctx.column). Not for writes inside an outer transaction (the cache lags).
+  const placeCtx = useMemo<WriteContext>(() => ({ ...writeCtx, column: (status) => boardCacheOf(doc).board()[status] }), [writeCtx, doc]);
   const undoManager = session.undoManager;
 
   const names = useMemo(() => memberNames(detail), [detail]);
@@ -105,23 +115,20 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
     }
     return out;
   }, [board, filters, today, tagNames]);
-  const titles = useMemo(() => {
-    const map = new Map<string, string>();
-    for (const list of Object.values(board)) for (const t of list) map.set(t.id, t.title);
-    return map;
-  }, [board]);
+  // Titles by id for announcements: built on first use (a drag or a menu move), not on every board change.
+  const titles = useMemo(() => lazyTitles(board), [board]);
   const viewers = useMemo(() => viewersByTask(presence, userId), [presence, userId]);
   const people = otherPeople(presence, userId);
 
   const applyMove = useCallback(
     (taskId: string, placement: Placement, selector: string) => {
-      moveTask(doc, taskId, { status: placement.status, after_id: placement.after_id, before_id: placement.before_id }, writeCtx);
+      moveTask(doc, taskId, { status: placement.status, after_id: placement.after_id, before_id: placement.before_id }, placeCtx);
       // One board action, one undo step: without this a move made within captureTimeout of the previous
       // action (a quick add, another move) was merged with it, and Ctrl+Z undid both.
       undoManager.stopCapturing();
       setFocus({ taskId, selector });
     },
-    [doc, writeCtx, undoManager],
+    [doc, placeCtx, undoManager],
   );
   // Read at call time, so onMenuMove (and with it every card's ctx) keeps its identity across board edits.
   const latest = useRef({ visible, titles, showArchived });
@@ -140,11 +147,11 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   );
   const onQuickAdd = useCallback(
     (status: TaskStatus, title: string) => {
-      createTask(doc, { title, status }, writeCtx);
+      createTask(doc, { title, status }, placeCtx);
       undoManager.stopCapturing();
       setAnnouncement(`Added ${title} to ${COLUMN_NAMES[status]}.`);
     },
-    [doc, writeCtx, undoManager],
+    [doc, placeCtx, undoManager],
   );
   const clearFocus = useCallback(() => setFocus(null), []);
 
@@ -272,3 +279,4 @@ function fromPreview(preview: BoardPreview): { board: Record<TaskStatus, Task[]>
   }
   return { board, totals, tags: preview.tags, counts: preview.counts };
 }
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnDropId, findStatus, placeAtEdge, placeOnDrop, type Columns } from './move-target.ts';
+import { columnDropId, findStatus, lazyTitles, placeAtEdge, placeOnDrop, type Columns } from './move-target.ts';
 
 const ids = (...list: string[]) => list.map((id) => ({ id }));
 const columns: Columns = {
@@ -54,5 +54,14 @@ describe('findStatus', () => {
     const moved: Columns = { ...columns, IN_PROGRESS: ids('d'), DONE: ids('e', 'f') };
     expect(findStatus(moved, 'e')).toBe('DONE');
     expect(findStatus(columns, 'e')).toBe('IN_PROGRESS');
+  });
+});
+
+describe('lazyTitles', () => {
+  it('looks titles up across all columns', () => {
+    const titles = lazyTitles({ TODO: [{ id: 'a', title: 'Fence' }], DONE: [{ id: 'b', title: 'Pump' }] });
+    expect(titles.get('b')).toBe('Pump');
+    expect(titles.get('a')).toBe('Fence');
+    expect(titles.get('zz')).toBeUndefined();
   });
 });

@@ -73,3 +73,22 @@ export function placeOnDrop(columns: Columns, activeId: string, overId: string):
   }
   return placement;
 }
+
+/** Task titles by id (a Map will do). */
+export interface TitleLookup {
+  get(id: string): string | undefined;
+}
+
+/** A task id -> title lookup over the board, indexed on the first call (most board changes never need it). */
+export function lazyTitles(board: Readonly<Record<string, readonly { id: string; title: string }[]>>): TitleLookup {
+  let map: Map<string, string> | null = null;
+  return {
+    get(id: string) {
+      if (!map) {
+        map = new Map();
+        for (const list of Object.values(board)) for (const t of list) map.set(t.id, t.title);
+      }
+      return map.get(id);
+    },
+  };
+}
