@@ -15,6 +15,14 @@ export const AUTH_SUBPROTOCOL_PREFIX = 'auth.';
 /** Path prefix: `GET /sync/:projectId` upgrades to a WebSocket. */
 export const SYNC_PATH_PREFIX = '/sync/';
 
+/**
+ * The server's default MAX_FRAME_BYTES (sync-server/src/config.ts): a WebSocket frame larger than this is
+ * refused with CloseCode.MessageTooLarge. Clients split larger sync updates into several frames below it
+ * (client/src/sync/frame-splitter.ts). MIN_MAX_FRAME_BYTES is the smallest value the server accepts.
+ */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+export const MIN_MAX_FRAME_BYTES = 1024;
+
 /** Message types: the first varUint of every frame. 0-3 are y-websocket's; 100+ are ours. */
 export const MessageType = {
   /** y-protocols/sync: step 1 (state vector), step 2 (missing updates), update. */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_FRAME_BYTES, MIN_MAX_FRAME_BYTES } from '../../shared/protocol.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -60,7 +61,7 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  MAX_FRAME_BYTES: intInRange('MAX_FRAME_BYTES', 1024, 64 * 1024 * 1024).default(1024 * 1024),
+  MAX_FRAME_BYTES: intInRange('MAX_FRAME_BYTES', MIN_MAX_FRAME_BYTES, 64 * 1024 * 1024).default(DEFAULT_MAX_FRAME_BYTES),
   MAX_UPLOAD_BYTES: intInRange('MAX_UPLOAD_BYTES', 1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   CLIENT_DIR: z.string().trim().min(1).default('./dist/client'),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false'], { error: 'TRUST_PROXY must be 1 or 0' }).default('0'),

@@ -4,6 +4,7 @@
 // a fresh token, then opens the real socket with ['fieldboard.v1', 'auth.<token>'] and forwards its events.
 // The token therefore never goes into the URL (where it would end up in logs).
 import { AUTH_SUBPROTOCOL_PREFIX, CloseCode, SUBPROTOCOL_FIELDBOARD } from '../../../shared/protocol.ts';
+import { FrameLimit, splitSyncFrame } from './frame-splitter.ts';
 
 export type TokenResult = { token: string } | { error: 'unreachable' | 'signed-out' };
 
@@ -16,7 +17,11 @@ interface CloseLike {
   wasClean: boolean;
 }
 
-export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Native: typeof WebSocket = WebSocket) {
+/**
+ * `frames`: the frame limit; sync frames above its budget are sent as several smaller update messages
+ * (frame-splitter.ts), so the server never refuses our changes with MessageTooLarge.
+ */
+export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Native: typeof WebSocket = WebSocket, frames = new FrameLimit()) {
   return class AuthedSocket {
     static readonly CONNECTING = 0;
     static readonly OPEN = 1;
@@ -74,7 +79,19 @@ export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Na
     }
 
     send(data: ArrayBufferLike | ArrayBufferView | Blob | string): void {
-      if (this.socket && this.socket.readyState === 1) this.socket.send(data as ArrayBuffer);
+      const socket = this.socket;
+      if (!socket || socket.readyState !== 1) return;
+      const budget = frames.budget;
+      if (typeof data !== 'string' && !(typeof Blob !== 'undefined' && data instanceof Blob) && (data as ArrayBufferLike | ArrayBufferView).byteLength > budget) {
+        const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data as ArrayBufferLike);
+        const split = splitSyncFrame(bytes, budget);
+        if (split) {
+          for (const frame of split.frames) socket.send(frame as Uint8Array<ArrayBuffer>);
+          if (split.unsendable.length) frames.onUnsendable?.(split.unsendable);
+          return;
+        }
+      }
+      socket.send(data as ArrayBuffer);
     }
 
     close(code?: number, reason?: string): void {

@@ -10,11 +10,17 @@ export interface CloseDecision {
   refreshRole: boolean;
   /** The server said I am not a member: show "no access" and stop. */
   noAccess: boolean;
+  /**
+   * The server refused a frame as too large (MessageTooLarge): its MAX_FRAME_BYTES is below what this client
+   * assumed. Lower the frame limit (frame-splitter.ts FrameLimit.shrink) and reconnect; stop if it cannot go
+   * lower. Frames are split below the limit, so this cannot resend the refused frame for ever.
+   */
+  shrinkFrames: boolean;
 }
 
 /** `authFailures`: Unauthenticated closes in a row, including this one. */
 export function decideOnClose(code: number, authFailures: number): CloseDecision {
-  const base = { reconnect: true, refreshToken: false, refreshRole: false, noAccess: false };
+  const base = { reconnect: true, refreshToken: false, refreshRole: false, noAccess: false, shrinkFrames: false };
   switch (code) {
     case CloseCode.TokenExpired:
       return { ...base, refreshToken: true };
@@ -23,6 +29,8 @@ export function decideOnClose(code: number, authFailures: number): CloseDecision
       return { ...base, refreshToken: true, reconnect: authFailures <= 1 };
     case CloseCode.NotFound:
       return { ...base, reconnect: false, refreshRole: true, noAccess: true };
+    case CloseCode.MessageTooLarge:
+      return { ...base, shrinkFrames: true };
     case CloseCode.MembershipChanged:
       return { ...base, refreshRole: true };
     default:

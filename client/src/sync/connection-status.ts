@@ -5,10 +5,25 @@
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'saved' | 'unsaved';
 export type Connection = 'offline' | 'connecting' | 'handshake' | 'synced' | 'no-access' | 'waiting-registration';
 
+/**
+ * Why changes cannot be saved even though the connection works:
+ *  - 'change-too-large': a single change (one Yjs item, e.g. a huge pasted text) is larger than the server
+ *    accepts in one frame; it is kept locally and never sent (see frame-splitter.ts).
+ *  - 'frame-refused': the server refused our frames as too large even at the smallest limit; syncing stopped.
+ */
+export type SyncProblem = 'change-too-large' | 'frame-refused';
+
 export interface SyncStatus {
   state: SyncState;
   unsavedCount: number;
   lastSavedAt: number | null;
+  problem?: SyncProblem;
+}
+
+export function syncProblemText(problem: SyncProblem): string {
+  return problem === 'change-too-large'
+    ? 'A change is too large for the server to accept; it is kept on this device only'
+    : 'The server refuses this device’s changes as too large; syncing stopped';
 }
 
 /** How long sent changes may wait for the server's saved message before we call them "not saved yet". */
@@ -45,5 +60,6 @@ export function combineStatuses(statuses: SyncStatus[], totalUnsaved: number, on
   for (const s of statuses) if (order.indexOf(s.state) < order.indexOf(state)) state = s.state;
   if (state === 'saved' && totalUnsaved > 0) state = 'unsaved';
   const lastSavedAt = statuses.reduce<number | null>((max, s) => (s.lastSavedAt && (!max || s.lastSavedAt > max) ? s.lastSavedAt : max), null);
-  return { state, unsavedCount: totalUnsaved, lastSavedAt };
+  const problem = statuses.find((s) => s.problem)?.problem;
+  return { state, unsavedCount: totalUnsaved, lastSavedAt, ...(problem ? { problem } : {}) };
 }

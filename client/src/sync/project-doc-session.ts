@@ -17,7 +17,8 @@ import { refreshProject } from '../projects/project-store.ts';
 import { afterNextPaint, nextPaint } from './after-paint.ts';
 import { createAuthedSocketClass, type TokenResult } from './authed-socket.ts';
 import { decideOnClose } from './close-policy.ts';
-import { computeSyncState, type Connection, type SyncStatus } from './connection-status.ts';
+import { computeSyncState, type Connection, type SyncProblem, type SyncStatus } from './connection-status.ts';
+import { FrameLimit } from './frame-splitter.ts';
 import { TaskIndexer } from './task-indexer.ts';
 import { applySavedVector, describeLocalChange, recordLocalChange } from './unsaved-tracker.ts';
 import { userColor } from './user-color.ts';
@@ -101,6 +102,9 @@ export class ProjectSession {
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private writeChain: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** Sync frames are split below the server's limit (frame-splitter.ts); a change too big to split is reported. */
+  private readonly frames = new FrameLimit(undefined, () => this.setProblem('change-too-large'));
+  private problem: SyncProblem | undefined;
 
   constructor(readonly projectId: string, readonly userId: string, userName: string) {
     this.db = userDb(userId);
@@ -233,7 +237,7 @@ export class ProjectSession {
     const provider = new WebsocketProvider(wsBase(), this.projectId, this.doc, {
       connect: false,
       awareness: this.awareness,
-      WebSocketPolyfill: createAuthedSocketClass(getToken) as unknown as typeof WebSocket,
+      WebSocketPolyfill: createAuthedSocketClass(getToken, WebSocket, this.frames) as unknown as typeof WebSocket,
       maxBackoffTime: 5000,
       shouldReconnect: (event) => this.shouldReconnect(event.code),
     });
@@ -276,6 +280,10 @@ export class ProjectSession {
     this.authFailures = code === CloseCode.Unauthenticated ? this.authFailures + 1 : this.authFailures;
     const decision = decideOnClose(code, this.authFailures);
     if (decision.refreshToken) this.forceRefresh = true;
+    if (decision.shrinkFrames && !this.frames.shrink()) {
+      this.setProblem('frame-refused');
+      return false;
+    }
     if (decision.noAccess) {
       this.noAccess = true;
       this.setConnection('no-access');
@@ -296,7 +304,7 @@ export class ProjectSession {
   }
 
   private maybeConnect(): void {
-    if (this.destroyed || !this.ready || !this.connectAllowed || this.noAccess) return;
+    if (this.destroyed || !this.ready || !this.connectAllowed || this.noAccess || this.problem === 'frame-refused') return;
     if (!navigator.onLine) {
       this.setConnection('offline');
       this.ensureBc();
@@ -402,7 +410,12 @@ export class ProjectSession {
   status(): SyncStatus {
     const unsavedCount = this.unsavedCount + this.localWritesInFlight;
     const state = computeSyncState({ connection: this.connection, unsavedCount, lastActivityAt: this.lastActivityAt, now: Date.now() });
-    return { state, unsavedCount, lastSavedAt: this.lastSavedAt };
+    return { state, unsavedCount, lastSavedAt: this.lastSavedAt, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
+  private setProblem(problem: SyncProblem): void {
+    this.problem = problem;
+    this.changed();
   }
 
   private buildView(): ProjectSessionView {
@@ -430,7 +443,7 @@ export class ProjectSession {
     const same =
       prev.ready === next.ready && prev.preview === next.preview && prev.role === next.role && prev.noAccess === next.noAccess &&
       prev.status.state === next.status.state && prev.status.unsavedCount === next.status.unsavedCount &&
-      prev.status.lastSavedAt === next.status.lastSavedAt;
+      prev.status.lastSavedAt === next.status.lastSavedAt && prev.status.problem === next.status.problem;
     if (same) return;
     this.view = next;
     for (const listener of this.listeners) listener();
