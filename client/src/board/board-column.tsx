@@ -1,6 +1,6 @@
 // One column: a droppable area with a virtualized list of sortable cards (only the visible ones are in
 // the DOM, so a column of thousands of tasks scrolls smoothly) and a quick-add form.
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
@@ -30,6 +30,7 @@ interface BoardColumnProps {
 }
 
 const ESTIMATED_CARD = 104;
+const estimateSize = () => ESTIMATED_CARD;
 
 // Memoised: a column whose tasks array (and other props) kept identity skips rendering on an edit elsewhere.
 export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
@@ -39,12 +40,15 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   const focusSelector = focus?.selector ?? '.card-title';
   const scrollRef = useRef<HTMLDivElement>(null);
   const { setNodeRef, isOver } = useDroppable({ id: columnDropId(status), disabled: ctx.readOnly });
+  // A stable key function: the virtualizer recomputes every item's measurement (the whole column) whenever
+  // it changes, so it must change only with the tasks.
+  const getItemKey = useCallback((index: number) => tasks[index]!.id, [tasks]);
   const virtualizer = useVirtualizer({
     count: tasks.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ESTIMATED_CARD,
+    estimateSize,
     overscan: 6,
-    getItemKey: (index) => tasks[index]!.id,
+    getItemKey,
   });
   const headingId = `column-${status}`;
   // Stable between scroll renders: SortableContext re-derives its item indexes whenever this array changes.

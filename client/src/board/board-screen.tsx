@@ -21,7 +21,7 @@ import { BoardDnd } from './board-dnd.tsx';
 import { BoardFilterBar } from './board-filters.tsx';
 import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
 import { filterTasks } from './filter-tasks.ts';
-import { lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
+import { findStatus, lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
 import { TaskCard, type CardContext } from './task-card.tsx';
 import { boardCacheOf } from './board-cache.ts';
 import { useBoardData, type TaskCounts } from './use-board-data.ts';
@@ -118,6 +118,8 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   // Titles by id for announcements: built on first use (a drag or a menu move), not on every board change.
   const titles = useMemo(() => lazyTitles(board), [board]);
   const viewers = useMemo(() => viewersByTask(presence, userId), [presence, userId]);
+  // Only the column holding the task to focus gets the request: the others keep their props (and skip rendering).
+  const focusStatus = focus ? findStatus(visible as Columns, focus.taskId) : null;
   const people = otherPeople(presence, userId);
 
   const applyMove = useCallback(
@@ -257,7 +259,7 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
               viewers={viewers}
               changed={changed}
               ctx={ctx}
-              focus={focus}
+              focus={focus && status === focusStatus ? focus : null}
               onFocused={clearFocus}
               onQuickAdd={onQuickAdd}
             />

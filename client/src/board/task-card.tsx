@@ -45,6 +45,9 @@ interface TaskCardProps {
 // The card is split so that a drag (dnd-kit re-renders every sortable card on each drag state change, with
 // new bindings) re-renders only the article and its drag handle: the title, the menu and the details below
 // are memoised on the task and the board context, which keep their identity while unchanged.
+/** One element for every card: React skips re-rendering an identical element when the handle re-renders. */
+const GRIP = <GripIcon />;
+
 function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: TaskCardProps) {
   return (
     <article
@@ -69,7 +72,7 @@ function TaskCardView({ task, counts, viewers, changed, ctx, drag, overlay }: Ta
               aria-label={`Drag ${task.title}`}
               {...drag?.attributes}
             >
-              <GripIcon />
+              {GRIP}
             </button>
             <MoveMenu taskId={task.id} title={task.title} onMove={ctx.onMove} />
           </div>
