@@ -21,7 +21,7 @@ import { BoardDnd } from './board-dnd.tsx';
 import { BoardFilterBar } from './board-filters.tsx';
 import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
 import { filterTasks } from './filter-tasks.ts';
-import { findStatus, lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
+import { lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
 import { TaskCard, type CardContext } from './task-card.tsx';
 import { boardCacheOf } from './board-cache.ts';
 import { useBoardData, type TaskCounts } from './use-board-data.ts';
@@ -92,7 +92,8 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   const presence = usePresence(session.awareness);
   const { changed } = useChangedByOthers(projectId);
   const { canUndo, canRedo, undo, redo } = useUndo(session.undoManager, !readOnly);
-  const [focus, setFocus] = useState<{ taskId: string; selector: string } | null>(null);
+  // After a move: focus a control of the moved card, in the column it went to (only that column is told).
+  const [focus, setFocus] = useState<{ taskId: string; selector: string; status: TaskStatus } | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const today = useMemo(() => new Date(), []);
   const writeCtx = useMemo(() => ({ origin, userId }), [origin, userId]);
@@ -118,8 +119,6 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   // Titles by id for announcements: built on first use (a drag or a menu move), not on every board change.
   const titles = useMemo(() => lazyTitles(board), [board]);
   const viewers = useMemo(() => viewersByTask(presence, userId), [presence, userId]);
-  // Only the column holding the task to focus gets the request: the others keep their props (and skip rendering).
-  const focusStatus = focus ? findStatus(visible as Columns, focus.taskId) : null;
   const people = otherPeople(presence, userId);
 
   const applyMove = useCallback(
@@ -128,7 +127,7 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
       // One board action, one undo step: without this a move made within captureTimeout of the previous
       // action (a quick add, another move) was merged with it, and Ctrl+Z undid both.
       undoManager.stopCapturing();
-      setFocus({ taskId, selector });
+      setFocus({ taskId, selector, status: placement.status });
     },
     [doc, placeCtx, undoManager],
   );
@@ -259,7 +258,7 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
               viewers={viewers}
               changed={changed}
               ctx={ctx}
-              focus={focus && status === focusStatus ? focus : null}
+              focus={focus?.status === status ? focus : null}
               onFocused={clearFocus}
               onQuickAdd={onQuickAdd}
             />
