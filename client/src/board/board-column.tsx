@@ -47,7 +47,8 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
     count: tasks.length,
     getScrollElement: () => scrollRef.current,
     estimateSize,
-    overscan: 6,
+    // Rendered cards beyond the visible ones: each is a sortable that re-renders on every drag state change.
+    overscan: 3,
     getItemKey,
   });
   const headingId = `column-${status}`;

@@ -65,3 +65,44 @@ describe('lazyTitles', () => {
     expect(titles.get('zz')).toBeUndefined();
   });
 });
+
+describe('placement without copying columns', () => {
+  // The straightforward version (copies each column without the moved card), as the reference.
+  function reference(cols: Columns, activeId: string, overId: string) {
+    const statusOf = (id: string) => (Object.keys(cols) as (keyof Columns)[]).find((s) => cols[s].some((t) => t.id === id)) ?? null;
+    const at = (status: keyof Columns, list: { id: string }[], index: number) => {
+      const i = Math.max(0, Math.min(index, list.length));
+      return { status, after_id: list[i - 1]?.id ?? null, before_id: list[i]?.id ?? null, index: i };
+    };
+    const from = statusOf(activeId);
+    if (!from) return null;
+    if (overId.startsWith('column:')) {
+      const status = overId.slice(7) as keyof Columns;
+      const list = cols[status].filter((t) => t.id !== activeId);
+      if (status === from && cols[from][cols[from].length - 1]?.id === activeId) return null;
+      return at(status, list, list.length);
+    }
+    const to = statusOf(overId);
+    if (!to || overId === activeId) return null;
+    const list = cols[to].filter((t) => t.id !== activeId);
+    const overIndex = list.findIndex((t) => t.id === overId);
+    if (to !== from) return at(to, list, overIndex);
+    const a = cols[from].findIndex((t) => t.id === activeId);
+    const o = cols[from].findIndex((t) => t.id === overId);
+    return at(to, list, a < o ? overIndex + 1 : overIndex);
+  }
+
+  it('matches the copying version for every pair of cards and columns', () => {
+    const board: Columns = { TODO: ids('a', 'b', 'c', 'd'), IN_PROGRESS: ids('e', 'f', 'g'), IN_REVIEW: ids('h'), DONE: [], ARCHIVED: ids('i', 'j') };
+    const all = Object.values(board).flat().map((t) => t.id);
+    const targets = [...all, ...Object.keys(board).map((s) => columnDropId(s as keyof Columns))];
+    for (const active of all) for (const over of targets) expect(placeOnDrop(board, active, over)).toEqual(reference(board, active, over));
+    for (const active of all) {
+      for (const status of Object.keys(board) as (keyof Columns)[]) {
+        const list = board[status].filter((t) => t.id !== active);
+        expect(placeAtEdge(board, active, status, 'top')).toEqual({ status, after_id: null, before_id: list[0]?.id ?? null, index: 0 });
+        expect(placeAtEdge(board, active, status, 'bottom')).toEqual({ status, after_id: list[list.length - 1]?.id ?? null, before_id: null, index: list.length });
+      }
+    }
+  });
+});

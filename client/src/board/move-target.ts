@@ -15,9 +15,29 @@ export interface Placement {
 export const COLUMN_PREFIX = 'column:';
 export const columnDropId = (status: TaskStatus) => `${COLUMN_PREFIX}${status}`;
 
-function placementAt(status: TaskStatus, list: readonly { id: string }[], index: number): Placement {
-  const at = Math.max(0, Math.min(index, list.length));
-  return { status, after_id: list[at - 1]?.id ?? null, before_id: list[at]?.id ?? null, index: at };
+/**
+ * A column as it is without the card being moved, read in place: a 1,600-card column is not copied on
+ * every drop, drag-over and announcement.
+ */
+interface ColumnWithout {
+  length: number;
+  /** Index of the moved card in the column, -1 when it is not in it. */
+  skip: number;
+  at(k: number): { id: string } | undefined;
+}
+
+function without(list: readonly { id: string }[], skipId: string, present: boolean): ColumnWithout {
+  const skip = present ? list.findIndex((t) => t.id === skipId) : -1;
+  return {
+    length: skip < 0 ? list.length : list.length - 1,
+    skip,
+    at: (k) => (k < 0 ? undefined : list[skip >= 0 && k >= skip ? k + 1 : k]),
+  };
+}
+
+function placementAt(status: TaskStatus, column: ColumnWithout, index: number): Placement {
+  const at = Math.max(0, Math.min(index, column.length));
+  return { status, after_id: column.at(at - 1)?.id ?? null, before_id: column.at(at)?.id ?? null, index: at };
 }
 
 // Task id -> column, built once per columns object (columns are never mutated: an edit makes a new board).
@@ -38,8 +58,8 @@ export function findStatus(columns: Columns, taskId: string): TaskStatus | null 
 
 /** Top or bottom of a column (the "Move to..." menu). */
 export function placeAtEdge(columns: Columns, taskId: string, status: TaskStatus, edge: 'top' | 'bottom'): Placement {
-  const list = columns[status].filter((t) => t.id !== taskId);
-  return placementAt(status, list, edge === 'top' ? 0 : list.length);
+  const column = without(columns[status], taskId, findStatus(columns, taskId) === status);
+  return placementAt(status, column, edge === 'top' ? 0 : column.length);
 }
 
 /**
@@ -62,14 +82,13 @@ export function placeOnDrop(columns: Columns, activeId: string, overId: string):
   const to = findStatus(columns, overId);
   if (!to) return null;
   if (overId === activeId) return null;
-  const list = columns[to].filter((t) => t.id !== activeId);
-  const overIndex = list.findIndex((t) => t.id === overId);
+  const column = without(columns[to], activeId, to === from);
+  const overAt = columns[to].findIndex((t) => t.id === overId);
+  const overIndex = column.skip >= 0 && overAt > column.skip ? overAt - 1 : overAt;
   if (to === from) {
-    const activeIndex = columns[from].findIndex((t) => t.id === activeId);
-    const originalOver = columns[from].findIndex((t) => t.id === overId);
-    placement = placementAt(to, list, activeIndex < originalOver ? overIndex + 1 : overIndex);
+    placement = placementAt(to, column, column.skip < overAt ? overIndex + 1 : overIndex);
   } else {
-    placement = placementAt(to, list, overIndex);
+    placement = placementAt(to, column, overIndex);
   }
   return placement;
 }
