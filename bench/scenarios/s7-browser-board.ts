@@ -109,8 +109,16 @@ async function pushSeed(server: BenchServer, projectId: string, token: string, s
     for (const update of seed.updates) Y.applyUpdate(client.doc, update);
     const want = Y.decodeStateVector(Y.encodeStateVector(client.doc));
     const deadline = performance.now() + 180_000;
+    let savedAny = false;
+    client.onSaved?.(() => (savedAny = true));
     while (![...want].every(([id, clock]) => (saved.get(id) ?? 0) >= clock)) {
-      if (performance.now() > deadline) throw new Error(`the server did not acknowledge the seeded board as saved within 180 s; output:\n${server.output().slice(-2000)}`);
+      if (performance.now() > deadline) {
+        // The harness keeps an error's first line only: the progress and the server's last log lines go there.
+        const acked = [...want].reduce((n, [id, clock]) => n + Math.min(saved.get(id) ?? 0, clock), 0);
+        const total = [...want].reduce((n, [, clock]) => n + clock, 0);
+        const tail = server.output().trim().split('\n').slice(-3).join(' | ').slice(-1200);
+        throw new Error(`the server did not acknowledge the seeded board as saved within 180 s (${acked} of ${total} clocks acknowledged${savedAny ? '' : ', no saved message at all'}); server log: ${tail}`);
+      }
       await sleep(100);
     }
   } finally {
