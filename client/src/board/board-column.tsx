@@ -48,7 +48,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize,
     // Rendered cards beyond the visible ones: each is a sortable that re-renders on every drag state change.
-    overscan: 3,
+    overscan: 2,
     getItemKey,
   });
   const headingId = `column-${status}`;
@@ -59,7 +59,9 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   const { onFocused } = props;
   useEffect(() => {
     if (focusIndex < 0 || !focusTaskId) return;
-    virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+    // Scroll only when the card is outside the visible rows (a keyboard drop lands where the card was shown).
+    const range = virtualizer.range;
+    if (!range || focusIndex < range.startIndex || focusIndex > range.endIndex) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
     const frame = requestAnimationFrame(() =>
       requestAnimationFrame(() => {
         const card = scrollRef.current?.querySelector<HTMLElement>(`[data-task-id="${focusTaskId}"]`);
