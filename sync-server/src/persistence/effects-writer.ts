@@ -37,17 +37,27 @@ const ATTACHMENT_COLS = ['id', 'project_id', 'task_id', 'name', 'size', 'mime', 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- postgres.js row helper typing; rows come from typed projections
 async function upsert(tx: Tx, table: string, cols: readonly string[], rows: Record<string, any>[]): Promise<void> {
-  if (!rows.length) return;
   const updates = cols.filter((c) => c !== 'id' && c !== 'project_id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-  await tx`
-    INSERT INTO ${tx(table)} ${tx(rows, cols as string[])}
-    ON CONFLICT (id) DO UPDATE SET ${tx.unsafe(updates)}
-    WHERE ${tx(table)}.project_id = EXCLUDED.project_id`;
+  for (const chunk of chunks(rows, Math.floor(MAX_PARAMETERS / cols.length))) {
+    await tx`
+      INSERT INTO ${tx(table)} ${tx(chunk, cols as string[])}
+      ON CONFLICT (id) DO UPDATE SET ${tx.unsafe(updates)}
+      WHERE ${tx(table)}.project_id = EXCLUDED.project_id`;
+  }
 }
 
 async function remove(tx: Tx, table: string, projectId: string, ids: string[]): Promise<void> {
-  const valid = ids.filter(isUuid);
-  if (valid.length) await tx`DELETE FROM ${tx(table)} WHERE project_id = ${projectId} AND id IN ${tx(valid)}`;
+  for (const chunk of chunks(ids.filter(isUuid), MAX_PARAMETERS - 1)) await tx`DELETE FROM ${tx(table)} WHERE project_id = ${projectId} AND id IN ${tx(chunk)}`;
+}
+
+/**
+ * A statement takes at most 65,535 parameters; every multi-row write here goes in chunks under that (a
+ * 5,000-task board's full resync is ~90,000 task parameters, and it must never fail for its size).
+ */
+const MAX_PARAMETERS = 60_000;
+
+export function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 async function writeRows(tx: Tx, projectId: string, m: Merged): Promise<void> {
@@ -62,11 +72,9 @@ async function writeRows(tx: Tx, projectId: string, m: Merged): Promise<void> {
   await remove(tx, 'tags', projectId, dead(m.tags));
   await remove(tx, 'attachments', projectId, dead(m.attachments));
   const taskIds = [...m.taskTags.keys()].filter(isUuid);
-  if (taskIds.length) {
-    await tx`DELETE FROM task_tags WHERE project_id = ${projectId} AND task_id IN ${tx(taskIds)}`;
-    const pairs = taskIds.flatMap((task_id) => [...new Set(m.taskTags.get(task_id))].filter(isUuid).map((tag_id) => ({ project_id: projectId, task_id, tag_id })));
-    if (pairs.length) await tx`INSERT INTO task_tags ${tx(pairs, 'project_id', 'task_id', 'tag_id')} ON CONFLICT DO NOTHING`;
-  }
+  for (const chunk of chunks(taskIds, MAX_PARAMETERS - 1)) await tx`DELETE FROM task_tags WHERE project_id = ${projectId} AND task_id IN ${tx(chunk)}`;
+  const pairs = taskIds.flatMap((task_id) => [...new Set(m.taskTags.get(task_id))].filter(isUuid).map((tag_id) => ({ project_id: projectId, task_id, tag_id })));
+  for (const chunk of chunks(pairs, Math.floor(MAX_PARAMETERS / 3))) await tx`INSERT INTO task_tags ${tx(chunk, 'project_id', 'task_id', 'tag_id')} ON CONFLICT DO NOTHING`;
 }
 
 /** Replaces every projection row of the project with `rows` (repair after a failed projection write). */
@@ -98,8 +106,7 @@ export async function writeEffects(tx: Tx, projectId: string, effects: BatchEffe
       entity_id: a.entityId,
       changes: tx.json(a.changes as postgres.JSONValue),
     }));
-  // Chunked: one statement's parameters are limited to 65535.
-  for (let i = 0; i < activity.length; i += 1000) {
-    await tx`INSERT INTO activity_log ${tx(activity.slice(i, i + 1000), 'project_id', 'task_id', 'user_id', 'action', 'entity_type', 'entity_id', 'changes')}`;
+  for (const chunk of chunks(activity, Math.floor(MAX_PARAMETERS / 7))) {
+    await tx`INSERT INTO activity_log ${tx(chunk, 'project_id', 'task_id', 'user_id', 'action', 'entity_type', 'entity_id', 'changes')}`;
   }
 }

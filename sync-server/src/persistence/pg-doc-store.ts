@@ -4,7 +4,9 @@
 import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc, StoredHead } from './doc-store.ts';
-import { writeEffects } from './effects-writer.ts';
+import { chunks, writeEffects } from './effects-writer.ts';
+
+const UPDATE_ROWS_PER_STATEMENT = 5000;
 
 export class PgDocStore implements DocStore {
   constructor(
@@ -59,8 +61,12 @@ export class PgDocStore implements DocStore {
     if (batch.updates.length === 0) throw new Error('append: empty batch');
     return this.sql.begin(async (tx) => {
       const rows = batch.updates.map((u) => ({ project_id: batch.projectId, update: Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength), user_id: u.userId }));
-      const inserted = await tx<{ id: string }[]>`
-        INSERT INTO yjs_updates ${tx(rows, 'project_id', 'update', 'user_id')} RETURNING id::text AS id`;
+      // In chunks, in order: a statement takes at most 65,535 parameters (3 per row), and a batch that once
+      // failed is retried with everything queued since, so it can grow past that (a large board pushed at once).
+      const inserted: { id: string }[] = [];
+      for (const chunk of chunks(rows, UPDATE_ROWS_PER_STATEMENT)) {
+        inserted.push(...(await tx<{ id: string }[]>`INSERT INTO yjs_updates ${tx(chunk, 'project_id', 'update', 'user_id')} RETURNING id::text AS id`));
+      }
       const effects = batch.effects;
       let effectsFailed = false;
       if (effects) {
