@@ -139,9 +139,13 @@ export function attachSyncServer(
           if (greeted) return false;
           const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
           if (reply.kind === 'other') return false;
-          greeting.done();
-          if (reply.kind === 'unanswerable') return false; // a new device: the loaded room answers it
-          for (const frame of reply.frames) ws.send(frame);
+          if (reply.kind === 'unanswerable') {
+            greeting.done();
+            return false; // a new device: the loaded room answers it
+          }
+          // The load may start once the answer has left the process: a step 2 larger than the socket's
+          // kernel buffer is otherwise finished only after the snapshot's integration frees the event loop.
+          reply.frames.forEach((frame, i) => ws.send(frame, i === reply.frames.length - 1 ? () => greeting.done() : undefined));
           greeted = { headVector: head.stateVector, clientVector: reply.clientVector };
           metrics?.headSyncs.inc();
           return true;
