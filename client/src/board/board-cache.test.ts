@@ -20,18 +20,10 @@ import {
 import { TASK_PRIORITIES, TASK_STATUSES } from '../../../shared/api.ts';
 import { deepEqual } from '../sync/use-doc-value.ts';
 import { boardCacheOf } from './board-cache.ts';
+import { mulberry32 } from '../../../shared/test/prng.ts';
 
-/** Deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so a failure replays. */
+const rng = mulberry32;
 
 function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)] as T;

@@ -5,17 +5,10 @@ import { MessageType } from '../../../shared/protocol.ts';
 // eslint-disable-next-line no-restricted-imports -- test only: every piece must pass the server's own structural check
 import { checkUpdateV1 } from '../../../sync-server/src/yjs-guard/update-check.ts';
 import { frameBudget, FrameLimit, splitSyncFrame, splitUpdate, syncUpdateFrame } from './frame-splitter.ts';
+import { mulberry32 } from '../../../shared/test/prng.ts';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so a failure replays. */
+const rng = mulberry32;
 
 const words = ['alpha', 'beta', 'gamma', 'delta', 'épsilon', '🙂 emoji', 'zeta', 'a longer sentence with more words in it'];
 
