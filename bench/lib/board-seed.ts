@@ -25,6 +25,7 @@ import {
   type WriteContext,
 } from '../../shared/doc-model.ts';
 import { docModelHash } from './history.ts';
+import { xorshift32 } from './random.ts';
 
 export interface TeamMember {
   id: string;
@@ -71,13 +72,7 @@ const TAG_COLORS = ['#d04437', '#f6c342', '#14892c', '#3b73af', '#815b3a', '#654
 const FIRST_NAMES = ['Ada Acre', 'Ben Barrow', 'Cleo Croft', 'Dev Dyke', 'Eva Elm', 'Finn Furrow'];
 
 function prng(seed: number) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const next = xorshift32(seed);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
   return {
     next,

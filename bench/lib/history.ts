@@ -9,6 +9,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { createTask, getDescription, initDoc, MAP, moveTask, updateTask } from '../../shared/doc-model.ts';
+import { xorshift32 } from './random.ts';
 
 export interface History {
   taskCount: number;
@@ -22,13 +23,7 @@ const STATUSES = ['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE'] as const;
 const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
 
 export function buildHistory(taskCount: number, totalUpdates: number, seed = 42): History {
-  let state = seed >>> 0 || 1;
-  const rand = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const rand = xorshift32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [];

@@ -1,6 +1,7 @@
 // An open-loop schedule: `rate` writes per second spread evenly over the writers, each writer at its own
 // phase. One timer chain fires whatever is due, so writers never tick in lock-step (which would create
 // false p99 spikes), and a late wake-up fires the overdue writes at once instead of silently dropping them.
+import { xorshift32 } from './random.ts';
 
 export interface ScheduleResult {
   fired: number;
@@ -44,13 +45,7 @@ export async function runSchedule(opts: {
 /** Fisher-Yates shuffle with a seeded generator, so runs interleave documents the same way. */
 export function shuffled<T>(items: readonly T[], seed = 1): T[] {
   const out = items.slice();
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const next = xorshift32(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import * as Y from 'yjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 import { ensureClientBuilt } from '../../scripts/client-build.mjs';
 import { cachedBoardSeed, type BoardSeed } from '../lib/board-seed.ts';
 import { symbolicateProfile } from '../lib/browser-profile.ts';
@@ -30,24 +31,13 @@ type Column = keyof typeof COLUMN_NAMES;
 const MOVE_FROM: Column[] = ['TODO', 'IN_PROGRESS', 'IN_REVIEW'];
 const NEXT: Record<Column, Column> = { TODO: 'IN_PROGRESS', IN_PROGRESS: 'IN_REVIEW', IN_REVIEW: 'DONE', DONE: 'DONE' };
 
-/** Launch flags that work with Debian's chromium here (../shared/STACK.md trap 12, as playwright.config.ts). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 /**
  * The browser is what this scenario measures, as a user's machine runs it: on every core, not on the load
  * generator's one core that the harness pinned this process (and so its children) to. A wrapper resets the
  * CPU affinity and execs Chromium; Playwright passes its arguments through.
  */
 function unpinnedChromium(dir: string): string {
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const chromiumPath = CHROMIUM_PATH;
   const wrapper = join(dir, 'chromium');
   writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0-${cpus().length - 1} ${JSON.stringify(chromiumPath)} "$@"\n`, { mode: 0o755 });
   return wrapper;
