@@ -8,7 +8,7 @@ import type { BatchEffects } from './effects.ts';
 
 export type Tx = postgres.TransactionSql;
 
-interface Merged {
+export interface Merged {
   tasks: Map<string, TaskRow | null>;
   comments: Map<string, CommentRow | null>;
   tags: Map<string, TagRow | null>;
@@ -17,7 +17,7 @@ interface Merged {
 }
 
 /** Later deltas win; null = remove. */
-function merge(deltas: ProjectionDelta[]): Merged {
+export function merge(deltas: ProjectionDelta[]): Merged {
   const m: Merged = { tasks: new Map(), comments: new Map(), tags: new Map(), attachments: new Map(), taskTags: new Map() };
   for (const d of deltas) {
     for (const key of ['tasks', 'comments', 'tags', 'attachments'] as const) {
@@ -30,10 +30,10 @@ function merge(deltas: ProjectionDelta[]): Merged {
   return m;
 }
 
-const TASK_COLS = ['id', 'project_id', 'title', 'description', 'status', 'priority', 'assignee_id', 'reporter_id', 'due_date', 'estimated_hours', 'actual_hours', 'rank', 'checklist', 'created_at', 'updated_at', 'completed_at', 'deleted_at'] as const;
-const COMMENT_COLS = ['id', 'project_id', 'task_id', 'parent_comment_id', 'author_id', 'content', 'created_at', 'edited_at', 'updated_at', 'deleted_at'] as const;
-const TAG_COLS = ['id', 'project_id', 'name', 'color', 'created_at', 'updated_at', 'deleted_at'] as const;
-const ATTACHMENT_COLS = ['id', 'project_id', 'task_id', 'name', 'size', 'mime', 'sha256', 'uploaded_by', 'created_at', 'updated_at', 'deleted_at'] as const;
+export const TASK_COLS = ['id', 'project_id', 'title', 'description', 'status', 'priority', 'assignee_id', 'reporter_id', 'due_date', 'estimated_hours', 'actual_hours', 'rank', 'checklist', 'created_at', 'updated_at', 'completed_at', 'deleted_at'] as const;
+export const COMMENT_COLS = ['id', 'project_id', 'task_id', 'parent_comment_id', 'author_id', 'content', 'created_at', 'edited_at', 'updated_at', 'deleted_at'] as const;
+export const TAG_COLS = ['id', 'project_id', 'name', 'color', 'created_at', 'updated_at', 'deleted_at'] as const;
+export const ATTACHMENT_COLS = ['id', 'project_id', 'task_id', 'name', 'size', 'mime', 'sha256', 'uploaded_by', 'created_at', 'updated_at', 'deleted_at'] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- postgres.js row helper typing; rows come from typed projections
 async function upsert(tx: Tx, table: string, cols: readonly string[], rows: Record<string, any>[]): Promise<void> {

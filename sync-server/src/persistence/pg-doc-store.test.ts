@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createTask, initDoc } from '../../../shared/doc-model.ts';
-import { projectDoc } from '../../../shared/projection.ts';
+import { projectDoc, type ProjectionDelta, type ProjectionRows, type TaskRow } from '../../../shared/projection.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { createUser, testConfig } from '../test/fixtures.ts';
 import { docStoreContract } from './doc-store-contract.ts';
@@ -26,18 +26,26 @@ docStoreContract('PostgreSQL', {
   },
 });
 
+/** 25,000 updates of a 5,000-task board (built once: it takes seconds), and its projection. */
+let board: { updates: Uint8Array[]; rows: ProjectionRows } | undefined;
+function bigBoard() {
+  if (board) return board;
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  initDoc(doc);
+  for (let i = 0; updates.length < 25_000; i++) {
+    if (i < 5000) createTask(doc, { id: randomUUID(), title: `task ${i}` });
+    else doc.getText('filler').insert(0, 'x');
+  }
+  board = { updates, rows: projectDoc(doc) };
+  return board;
+}
+
 describe('PostgreSQL store: sizes past one statement', () => {
   it('appends a batch of 25,000 updates with a full projection of 5,000 tasks (over 65,535 parameters each)', async () => {
     const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('big', ${ownerId}) RETURNING id`;
-    const doc = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    doc.on('update', (u: Uint8Array) => updates.push(u));
-    initDoc(doc);
-    for (let i = 0; updates.length < 25_000; i++) {
-      if (i < 5000) createTask(doc, { id: randomUUID(), title: `task ${i}` });
-      else doc.getText('filler').insert(0, 'x');
-    }
-    const rows = projectDoc(doc);
+    const { updates, rows } = bigBoard();
     expect(rows.tasks).toHaveLength(5000);
     const result = await store.append({
       projectId: p!.id,
@@ -50,5 +58,82 @@ describe('PostgreSQL store: sizes past one statement', () => {
     expect(loaded.updates.at(-1)!.id).toBe(result.lastId);
     const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM tasks WHERE project_id = ${p!.id}`;
     expect(n).toBe(5000);
+  }, 120_000);
+});
+
+describe('PostgreSQL store: one statement per group commit', () => {
+  const newProject = async () => {
+    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('commit', ${ownerId}) RETURNING id`;
+    return p!.id;
+  };
+  const emptyDelta = (): ProjectionDelta => ({
+    tasks: { upsert: [], remove: [] },
+    comments: { upsert: [], remove: [] },
+    tags: { upsert: [], remove: [] },
+    taskTags: { set: [] },
+    attachments: { upsert: [], remove: [] },
+  });
+  const tagRows = (projectId: string) =>
+    db.sql<{ task_id: string; tag_id: string }[]>`SELECT task_id::text, tag_id::text FROM task_tags WHERE project_id = ${projectId} ORDER BY task_id, tag_id`;
+
+  it('keeps the log rows when PostgreSQL refuses a projection row, and says the projections need a resync', async () => {
+    const p = await newProject();
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    initDoc(doc);
+    const id = createTask(doc, { id: randomUUID(), title: 'fine' });
+    const row = projectDoc(doc).tasks[0]!;
+    // A value the tasks.status CHECK rejects, as a buggy client could write into its document.
+    const bad = { ...emptyDelta(), tasks: { upsert: [{ ...row, status: 'NOT_A_STATUS' as TaskRow['status'] }], remove: [] } };
+    const activity = [{ userId: ownerId, action: 'task.created', entityType: 'task' as const, entityId: id, taskId: id, changes: {} }];
+    const result = await store.append({ projectId: p, updates: updates.map((update) => ({ update, userId: ownerId })), effects: { changes: [bad], activity } });
+    expect(result.effectsFailed).toBe(true);
+    const loaded = await store.load(p);
+    expect(loaded.updates.map((u) => u.update)).toEqual(updates);
+    expect(loaded.updates.at(-1)!.id).toBe(result.lastId);
+    // Nothing of the refused statement landed: no task row, no activity row.
+    const [{ tasks }] = await db.sql<{ tasks: number }[]>`SELECT count(*)::int AS tasks FROM tasks WHERE project_id = ${p}`;
+    const [{ acts }] = await db.sql<{ acts: number }[]>`SELECT count(*)::int AS acts FROM activity_log WHERE project_id = ${p}`;
+    expect([tasks, acts]).toEqual([0, 0]);
+  });
+
+  it('replaces a task tag set (drops removed tags, keeps kept ones, adds new ones) and writes activity rows', async () => {
+    const p = await newProject();
+    const [task, a, b, c] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const doc = new Y.Doc();
+    initDoc(doc);
+    createTask(doc, { id: task, title: 'tagged' });
+    const row = projectDoc(doc).tasks[0]!;
+    const commit = async (tagIds: string[]) => {
+      const delta = { ...emptyDelta(), tasks: { upsert: [row], remove: [] }, taskTags: { set: [{ task_id: task, tag_ids: tagIds }] } };
+      const activity = [{ userId: ownerId, action: 'task.updated', entityType: 'task' as const, entityId: task, taskId: task, changes: { tags: tagIds } }];
+      const r = await store.append({ projectId: p, updates: [{ update: Y.encodeStateAsUpdate(doc), userId: ownerId }], effects: { changes: [delta], activity } });
+      expect(r.effectsFailed).toBe(false);
+      return (await tagRows(p)).map((x) => x.tag_id);
+    };
+    expect(await commit([a, b, a])).toEqual([a, b].sort());
+    const [{ created }] = await db.sql<{ created: Date }[]>`SELECT created_at AS created FROM task_tags WHERE task_id = ${task} AND tag_id = ${b}`;
+    expect(await commit([b, c])).toEqual([b, c].sort());
+    // A kept pair is the same row (not deleted and re-inserted).
+    const [{ kept }] = await db.sql<{ kept: Date }[]>`SELECT created_at AS kept FROM task_tags WHERE task_id = ${task} AND tag_id = ${b}`;
+    expect(kept).toEqual(created);
+    expect(await commit([])).toEqual([]);
+    const acts = await db.sql<{ changes: { tags: string[] } }[]>`SELECT changes FROM activity_log WHERE project_id = ${p} ORDER BY created_at`;
+    expect(acts).toHaveLength(3);
+  });
+
+  it('appends 25,000 updates with 5,000 task upserts in one statement, in document order', async () => {
+    const p = await newProject();
+    const { updates, rows } = bigBoard();
+    // Fresh ids: task ids are global keys and the other big test wrote these tasks into its own project.
+    const delta = { ...emptyDelta(), tasks: { upsert: rows.tasks.map((t) => ({ ...t, id: randomUUID() })), remove: [] } };
+    const result = await store.append({ projectId: p, updates: updates.map((update) => ({ update, userId: ownerId })), effects: { changes: [delta], activity: [] } });
+    expect(result.effectsFailed).toBe(false);
+    const loaded = await store.load(p);
+    expect(loaded.updates.map((u) => u.update)).toEqual(updates);
+    expect(loaded.updates.at(-1)!.id).toBe(result.lastId);
+    const counts = await db.sql<{ n: number }[]>`SELECT sum(n)::int AS n FROM task_counts WHERE project_id = ${p}`;
+    expect(counts[0]!.n).toBe(5000);
   }, 120_000);
 });

@@ -1,9 +1,13 @@
-// PostgreSQL DocStore: yjs_snapshots + yjs_updates (migrations/0001_init.sql). One transaction per group
-// commit: the log rows, then the projections and activity in a savepoint, so a projection problem (a value a
-// buggy client wrote that a column rejects) is logged and repaired later but never blocks the log.
+// PostgreSQL DocStore: yjs_snapshots + yjs_updates (migrations/0001_init.sql). A group commit is one
+// statement (commit-statement.ts: log rows, projections and activity together); when PostgreSQL refuses it
+// (a value a buggy client wrote that a column rejects), the log rows are written alone and the projections
+// repaired by a full resync later, so a projection problem never blocks the log.
+import postgres from 'postgres';
 import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc, StoredHead } from './doc-store.ts';
+import { commitInOneStatement } from './commit-statement.ts';
+import type { BatchEffects } from './effects.ts';
 import { chunks, writeEffects } from './effects-writer.ts';
 
 const UPDATE_ROWS_PER_STATEMENT = 5000;
@@ -59,6 +63,24 @@ export class PgDocStore implements DocStore {
 
   async append(batch: AppendBatch): Promise<AppendResult> {
     if (batch.updates.length === 0) throw new Error('append: empty batch');
+    const effects = batch.effects;
+    // A full projection resync replaces every row of the project: the rare repair path, in its own transaction.
+    if (effects?.fullResync) return this.appendWithResync(batch, effects);
+    const rows = { projectId: batch.projectId, updates: batch.updates, changes: effects?.changes ?? [], activity: effects?.activity ?? [] };
+    try {
+      return { lastId: await commitInOneStatement(this.sql, rows), effectsFailed: false };
+    } catch (error) {
+      // PostgreSQL refused the statement (a projection value a buggy client wrote that a column rejects):
+      // the log rows must still land, alone, and the projections are resynced with the next commit. Anything
+      // else (connection lost, server gone) is thrown for the queue to retry the whole batch.
+      if (!effects || !(error instanceof postgres.PostgresError)) throw error;
+      this.logger?.error({ err: error.message, projectId: batch.projectId }, 'projection/activity write failed; log rows kept, full resync scheduled');
+      const lastId = await commitInOneStatement(this.sql, { ...rows, changes: [], activity: [] });
+      return { lastId, effectsFailed: true };
+    }
+  }
+
+  private appendWithResync(batch: AppendBatch, effects: BatchEffects): Promise<AppendResult> {
     return this.sql.begin(async (tx) => {
       const rows = batch.updates.map((u) => ({ project_id: batch.projectId, update: Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength), user_id: u.userId }));
       // In chunks, in order: a statement takes at most 65,535 parameters (3 per row), and a batch that once
@@ -67,15 +89,12 @@ export class PgDocStore implements DocStore {
       for (const chunk of chunks(rows, UPDATE_ROWS_PER_STATEMENT)) {
         inserted.push(...(await tx<{ id: string }[]>`INSERT INTO yjs_updates ${tx(chunk, 'project_id', 'update', 'user_id')} RETURNING id::text AS id`));
       }
-      const effects = batch.effects;
       let effectsFailed = false;
-      if (effects) {
-        try {
-          await tx.savepoint((sp) => writeEffects(sp, batch.projectId, effects));
-        } catch (error) {
-          this.logger?.error({ err: (error as Error).message, projectId: batch.projectId }, 'projection/activity write failed; log rows kept, full resync scheduled');
-          effectsFailed = true;
-        }
+      try {
+        await tx.savepoint((sp) => writeEffects(sp, batch.projectId, effects));
+      } catch (error) {
+        this.logger?.error({ err: (error as Error).message, projectId: batch.projectId }, 'projection/activity write failed; log rows kept, full resync scheduled');
+        effectsFailed = true;
       }
       const lastId = inserted.map((r) => BigInt(r.id)).reduce((a, b) => (a > b ? a : b));
       return { lastId: lastId.toString(), effectsFailed };
