@@ -1,6 +1,5 @@
 // createApp(deps) -> the Hono app. Never listens (main.ts does); tests drive it with app.request().
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,6 +7,7 @@ import { ERROR_STATUS, type ErrorCode } from '../../shared/api.ts';
 import { authRoutes } from './auth/routes.ts';
 import { userRoutes } from './auth/users-routes.ts';
 import { ApiError } from './http/api-error.ts';
+import { apiCors } from './http/cors.ts';
 import { metricsHandler } from './metrics.ts';
 import type { AppDeps } from './http/context.ts';
 import { newRouter } from './http/router.ts';
@@ -47,9 +47,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use(
     '/api/*',
-    cors({
-      origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
-      credentials: true,
+    apiCors({
+      allowedOrigins: config.allowedOrigins,
       allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Requested-With'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       exposeHeaders: ['Retry-After', 'Content-Disposition'],
@@ -57,7 +56,9 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', async (c, next) => {
-    // Uploads stream with their own limit; everything else is small JSON.
+    // GET and HEAD carry no body (@hono/node-server never reads one for them): bodyLimit would only build a
+    // full undici Request to find that out. Uploads stream with their own limit; everything else is small JSON.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (c.req.header('content-type')?.startsWith('multipart/form-data')) return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT,

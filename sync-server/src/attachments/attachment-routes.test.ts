@@ -68,6 +68,7 @@ describe('upload and download', () => {
     expect(got.headers.get('content-type')).toBe('image/png');
     expect(got.headers.get('content-disposition')).toBe(`attachment; filename="photo.png"; filename*=UTF-8''photo.png`);
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
     expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true);
   });
 

@@ -202,15 +202,13 @@ export function attachmentRoutes(deps: AppDeps, store: BlobStore = new PgBlobSto
     if (meta.deleted_at) throw new ApiError('NOT_FOUND', 'Attachment not found');
     const body = meta.sha256 ? await store.get(meta.sha256) : null;
     if (!body) throw new ApiError('NOT_FOUND', 'The file of this attachment is still waiting for upload');
-    return new Response(Readable.toWeb(body) as ReadableStream, {
-      status: 200,
-      headers: {
-        'Content-Type': downloadType(meta.mime),
-        'Content-Disposition': contentDisposition(meta.name),
-        'Content-Length': String(meta.size),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'private, no-cache',
-      },
+    // c.body, not a bare Response: headers set before the handler (X-Request-Id) must reach the download too.
+    return c.body(Readable.toWeb(body) as ReadableStream, 200, {
+      'Content-Type': downloadType(meta.mime),
+      'Content-Disposition': contentDisposition(meta.name),
+      'Content-Length': String(meta.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
     });
   });
 

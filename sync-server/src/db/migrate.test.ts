@@ -9,7 +9,8 @@ import { migrate, MIGRATIONS_DIR, readMigrations } from './migrate.ts';
 // The product's tables as the migrations create them (task_counts comes from 0004), plus the runner's own table.
 const EXPECTED_TABLES = [
   'activity_log', 'attachment_blobs', 'attachments', 'auth_sessions', 'comments', 'idempotency_keys', 'project_members',
-  'projects', 'schema_migrations', 'tags', 'task_counts', 'task_tags', 'tasks', 'users', 'yjs_snapshots', 'yjs_updates',
+  'projects', 'schema_migrations', 'tags', 'task_counts', 'task_list_versions', 'task_tags', 'tasks', 'users', 'yjs_snapshots',
+  'yjs_updates',
 ];
 
 let db: TestDatabase;

@@ -1,5 +1,6 @@
 // task_counts (migration 0004) must equal a GROUP BY over tasks after every kind of write the server and
-// the seeder make, and the list's totals (summed from it when the filters allow) must equal a plain count.
+// the seeder make, and the list's totals (summed from it when the filters allow) must equal a plain count;
+// totals the list remembers (0005's task_list_versions) must follow every change.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuerySchema } from '../../../shared/schemas/tasks.ts';
@@ -188,11 +189,83 @@ describe('list totals', () => {
   });
 });
 
+describe('remembered totals (task_list_versions, migration 0005)', () => {
+  const search = TaskListQuerySchema.parse({ search: 'budget', per_page: '5' });
+  const total = async () => (await listTasks(db.sql, projectB, users[0]!, search)).pagination.total;
+  const recount = async () => {
+    const [row] = await db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL
+        AND to_tsvector('simple', title || ' ' || description) @@ to_tsquery('simple', 'budget:*')`;
+    return row!.n;
+  };
+  const version = async (projectId: string) =>
+    (await db.sql<{ version: string }[]>`SELECT version FROM task_list_versions WHERE project_id = ${projectId}`)[0]?.version;
+  const oneTask = async (where: 'matching' | 'other') => {
+    const [row] = await db.sql<{ id: string }[]>`
+      SELECT id FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL
+        AND (to_tsvector('simple', title || ' ' || description) @@ to_tsquery('simple', 'budget:*')) = ${where === 'matching'}
+      ORDER BY id LIMIT 1`;
+    return row!.id;
+  };
+
+  it('follow every kind of change of the project\'s tasks', async () => {
+    const steps: [string, () => Promise<unknown>][] = [
+      ['insert', () => db.sql`INSERT INTO tasks (id, project_id, title, status, priority) VALUES (${randomUUID()}, ${projectB}, 'budget extra', 'TODO', 'LOW')`],
+      ['title edit', async () => db.sql`UPDATE tasks SET title = 'budget now' WHERE id = ${await oneTask('other')}`],
+      ['description edit', async () => db.sql`UPDATE tasks SET title = 'x', description = 'nothing' WHERE id = ${await oneTask('matching')}`],
+      ['soft delete', async () => db.sql`UPDATE tasks SET deleted_at = now() WHERE id = ${await oneTask('matching')}`],
+      ['delete', async () => db.sql`DELETE FROM tasks WHERE id = ${await oneTask('matching')}`],
+      ['projection-writer upsert', async () => db.sql`
+        INSERT INTO tasks (id, project_id, title, status, priority) VALUES (${await oneTask('other')}, ${projectB}, 'budget again', 'TODO', 'LOW')
+        ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title WHERE tasks.project_id = EXCLUDED.project_id`],
+    ];
+    expect(await total()).toBe(await recount());
+    for (const [name, change] of steps) {
+      const before = await recount();
+      expect({ name, total: await total() }).toEqual({ name, total: before }); // remembered
+      const versionBefore = await version(projectB);
+      await change();
+      expect({ name, changed: (await recount()) !== before }).toEqual({ name, changed: true });
+      expect({ name, total: await total() }).toEqual({ name, total: await recount() });
+      expect(await version(projectB)).not.toBe(versionBefore);
+    }
+  });
+
+  it('are read from memory while the version holds, and only for that project', async () => {
+    const counted = await total();
+    const otherVersion = await version(projectA);
+    // A write with triggers off (replication role) leaves the version as it was: the list answers what it
+    // remembered, which shows it does not count again. Real writes always run the triggers.
+    const conn = await db.sql.reserve();
+    try {
+      await conn`SET session_replication_role = replica`;
+      await conn`INSERT INTO tasks (id, project_id, title, status, priority) VALUES (${randomUUID()}, ${projectB}, 'budget hidden', 'TODO', 'LOW')`;
+      await conn`SET session_replication_role = DEFAULT`;
+    } finally {
+      conn.release();
+    }
+    expect(await recount()).toBe(counted + 1);
+    expect(await total()).toBe(counted);
+    // Changing another project leaves this one's version (and memory) alone.
+    await db.sql`UPDATE tasks SET title = title || ' budget' WHERE id = (SELECT id FROM tasks WHERE project_id = ${projectA} LIMIT 1)`;
+    expect(await version(projectA)).not.toBe(otherVersion);
+    expect(await total()).toBe(counted);
+    // The next real change of this project recounts, including the row written without triggers.
+    await db.sql`UPDATE tasks SET title = 'budget seen' WHERE id = ${await oneTask('other')}`;
+    expect(await total()).toBe(await recount());
+  });
+});
+
 describe('TRUNCATE tasks', () => {
   // Last: it empties the table the tests above read.
   it('empties task_counts too', async () => {
+    const versions = await db.sql`SELECT project_id, version FROM task_list_versions ORDER BY project_id`;
     await db.sql`TRUNCATE tasks`;
     expect(await db.sql`SELECT 1 FROM task_counts`).toHaveLength(0);
+    // Every project's list version changes too (remembered totals are recounted).
+    const after = await db.sql`SELECT project_id, version FROM task_list_versions ORDER BY project_id`;
+    expect(after.map((r) => r.project_id)).toEqual(versions.map((r) => r.project_id));
+    after.forEach((r, i) => expect(r.version).not.toBe(versions[i]!.version));
     await seedTasks(db.sql, projectA, 20, { userIds: users });
     await expectExact();
   });

@@ -1,6 +1,6 @@
 // Reads of the tasks projection (tag_ids lists live tags only: a deleted tag disappears from its tasks) (written by the sync server in the same commit as the document's update log).
 // The list query is shaped so each filter/sort has an index behind it (migrations 0001, 0002, 0004); its total comes
-// from task_counts (0004) when the filters allow.
+// from task_counts (0004) when the filters allow, else it counts rows (remembered per task_list_versions, 0005).
 import type { Sql } from '../db/database.ts';
 import { isUuid } from '../auth/authenticate.ts';
 import { TASK_STATUSES, type Pagination, type TaskStatus } from '../../../shared/api.ts';
@@ -128,10 +128,41 @@ function rankIn(sql: Sql, expr: string, values: number[]): Fragment {
 }
 
 /**
+ * Exact totals that had to count rows (search, dates, reporter), per database, remembered with the project's
+ * task_list_versions.version they were counted at (0005: a new version from a sequence in the same
+ * transaction as every change of the project's tasks). The list's statement reads the current version in
+ * its own snapshot and uses the remembered total only when it is still that version, so a total is never
+ * stale: any change of the project's tasks makes the next such request count again. Tag filters are not
+ * remembered (they also depend on task_tags and tags, which do not bump the version).
+ */
+const totalCaches = new WeakMap<Sql, Map<string, { version: string; total: number }>>();
+const TOTAL_CACHE_MAX = 2000;
+
+function totalCache(sql: Sql) {
+  let cache = totalCaches.get(sql);
+  if (!cache) totalCaches.set(sql, (cache = new Map()));
+  return cache;
+}
+
+/** The filters a counted total depends on, as a cache key (page, per_page and sort do not change a total). */
+function totalKey(projectId: string, q: TaskListQuery, search: string | null): string {
+  return JSON.stringify([projectId, q.include_deleted ?? null, q.status ?? null, q.priority ?? null, q.assignee_id ?? null,
+    q.reporter_id ?? null, q.due_before ?? null, q.due_after ?? null, search]);
+}
+
+/** A row of the list statement: the head, then one page row's columns (all null when the page is empty). */
+interface ListRow extends Omit<TaskRow, 'id'> {
+  role: Role | null;
+  version: string | null;
+  total: string | null;
+  id: string | null;
+}
+
+/**
  * One page of a project's tasks with its exact total, as `readerId` may see them. `role` is the reader's role
  * in the live project, or null when they are not a member (or there is no such project): then nothing else
- * is read. Membership and total come from one query; the page from another, side by side (after it, for a
- * search: see below).
+ * is read. Membership, total and page come from one statement: the head (role, total) is computed first and
+ * every page row carries it; a non-member gets one row with a null role and no page.
  */
 export async function listTasks(
   sql: Sql,
@@ -158,80 +189,96 @@ export async function listTasks(
       : sql`tt.tag_id IN (SELECT g.id FROM tags g WHERE g.project_id = ${projectId} AND g.deleted_at IS NULL AND lower(g.name) = lower(${q.tag}))`;
     where.push(sql`EXISTS (SELECT 1 FROM task_tags tt WHERE tt.task_id = t.id AND ${byTag})`);
   }
+  // The board walk of a search (see pageIds) tests the words row by row: the same test, written so that it
+  // cannot use the GIN index.
+  const walkWhere = [...where];
   if (q.search) {
     const plan = searchPlan(q.search);
-    if (plan.prefixQuery) where.push(sql`${sql.unsafe(SEARCH_VECTOR)} @@ to_tsquery('simple', ${plan.prefixQuery})`);
+    if (plan.prefixQuery) {
+      const words: Fragment = sql`${sql.unsafe(SEARCH_VECTOR)} @@ to_tsquery('simple', ${plan.prefixQuery})`;
+      where.push(words);
+      walkWhere.push(sql`(${words}) IS TRUE`);
+    }
     for (const part of plan.substrings) {
-      where.push(sql`(t.title || ' ' || t.description) ILIKE ${`%${likeEscape(part)}%`}`);
+      const substring: Fragment = sql`(t.title || ' ' || t.description) ILIKE ${`%${likeEscape(part)}%`}`;
+      where.push(substring);
+      walkWhere.push(substring);
     }
   }
-  const condition = where.reduce((acc, part) => sql`${acc} AND ${part}`);
-  const role: Fragment = sql`${projectRoleSql(sql, projectId, readerId)}`;
+  const and = (parts: Fragment[]) => parts.reduce((acc, part) => sql`${acc} AND ${part}`);
+  const condition = and(where);
   const offset = (q.page - 1) * q.per_page;
 
-  if (q.search) {
-    // PostgreSQL cannot estimate prefix searches, so it cannot choose the page's plan well: walking the board
-    // index and testing each row costs 1 ms for a common word and 0.6 s on 100,000 tasks for a word no task
-    // contains. So the exact total comes first (from the GIN index) and decides. Walking tests about
-    // (offset + per_page) * scope / total rows, scope being the tasks the other filters leave (task_counts:
-    // an upper bound when tag, date or reporter filters narrow it further, as those run before the search
-    // test); a tested row costs ~5x a match read from the index (8 us vs 1.7 us here). So: walk while it
-    // tests fewer than a fifth as many rows as there are matches, otherwise sort the matches themselves.
-    const [head] = await sql<{ role: Role | null; total: string | null; scope: string | null }[]>`
-      WITH r AS MATERIALIZED (SELECT ${role} AS role)
-      SELECT r.role,
-        CASE WHEN r.role IS NOT NULL THEN (SELECT count(*) FROM tasks t WHERE ${condition}) END AS total,
-        CASE WHEN r.role IS NOT NULL THEN ${countedTotal(sql, projectId, q)} END AS scope
-      FROM r`;
-    if (!head?.role) return none;
-    const total = Number(head.total ?? 0);
-    if (offset >= total) return { role: head.role, tasks: [], pagination: paginate(q.page, q.per_page, total) };
-    const walked = ((offset + q.per_page) * Number(head.scope ?? 0)) / total;
-    const rows = await pageRows(sql, walked * 5 <= total ? 'index' : 'matches', role, condition, q, offset);
-    return { role: head.role, tasks: rows.map(toTaskDto), pagination: paginate(q.page, q.per_page, total) };
-  }
+  // The total: summed from task_counts when the filters allow, else counted (or remembered, see totalCaches).
+  const counts = !(q.tag || q.search || q.due_before || q.due_after || q.reporter_id);
+  const cache = totalCache(sql);
+  const key = counts || q.tag ? null : totalKey(projectId, q, q.search ? JSON.stringify(searchPlan(q.search)) : null);
+  const known = key ? cache.get(key) : undefined;
+  const countRows = sql`(SELECT count(*) FROM tasks t WHERE ${condition})`;
+  const total =
+    counts ? countedTotal(sql, projectId, q)
+    : known ? sql`CASE WHEN r.version = ${known.version}::bigint THEN ${known.total}::bigint ELSE ${countRows} END`
+    : countRows;
+  const version = key ? sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})` : sql`NULL::bigint`;
 
-  const [[head], rows] = await Promise.all([
-    // The total's subquery sits in a CASE branch, so PostgreSQL evaluates it only for a member.
-    sql<{ role: Role | null; total: string | null }[]>`
-      WITH r AS MATERIALIZED (SELECT ${role} AS role)
-      SELECT r.role, CASE WHEN r.role IS NOT NULL THEN ${totalOf(sql, projectId, q, condition)} END AS total FROM r`,
-    pageRows(sql, 'index', role, condition, q, offset),
-  ]);
-  if (!head?.role) return none;
-  return { role: head.role, tasks: rows.map(toTaskDto), pagination: paginate(q.page, q.per_page, Number(head.total ?? 0)) };
+  const [first, ...rest] = await sql<ListRow[]>`
+    WITH r AS MATERIALIZED (SELECT ${projectRoleSql(sql, projectId, readerId)} AS role, ${version} AS version),
+    h AS MATERIALIZED (
+      -- The CASE keeps the total (and the page below) from being computed for a non-member.
+      SELECT r.role, r.version, CASE WHEN r.role IS NOT NULL THEN ${total} END AS total,
+        ${q.search ? sql`CASE WHEN r.role IS NOT NULL THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
+      FROM r)
+    SELECT h.role, h.version, h.total, p.*
+    FROM h LEFT JOIN LATERAL (
+      SELECT ${taskColumns(sql)}, row_number() OVER (ORDER BY ${orderBy(sql, q.sort)}) AS ord
+      FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page
+      JOIN tasks t ON t.id = page.id
+    ) p ON true
+    ORDER BY p.ord`;
+  if (!first?.role) return none;
+  const count = Number(first.total ?? 0);
+  if (key && first.version !== null) {
+    cache.delete(key);
+    if (cache.size >= TOTAL_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, { version: first.version, total: count });
+  }
+  const tasks = [first, ...rest].filter((row): row is ListRow & TaskRow => row.id !== null).map(toTaskDto);
+  return { role: first.role, tasks, pagination: paginate(q.page, q.per_page, count) };
 }
 
 /**
- * One page of rows. 'index': as the planner sees fit (an index in the sort's order, stopping when the page
- * is full). 'matches': every matching row first (a materialized CTE, so the filter's own index is used),
- * then sorted. The page's ids come first and rows are built for those only: PostgreSQL computes the select
- * list (with its tag subquery) for every row an OFFSET skips, which made deep pages cost seconds. The
- * membership test is a one-time filter: for a non-member the scan never starts.
+ * The page's ids, inside the list statement's LATERAL join (`h` is its head: role, total, scope). The page's
+ * ids come first and rows are built for those only: PostgreSQL computes the select list (with its tag
+ * subquery) for every row an OFFSET skips, which made deep pages cost seconds. The head gates the scan: for a
+ * non-member (role and total null) it never starts.
+ *
+ * Without a search the planner walks an index in the sort's order, stopping when the page is full. With one
+ * it cannot: PostgreSQL cannot estimate prefix searches, and walking the board index testing each row costs
+ * 1 ms for a common word and 0.6 s on 100,000 tasks for a word no task contains. So the exact total decides,
+ * with two branches of which only the chosen one runs (their gates depend on the head alone). Walking tests
+ * about (offset + per_page) * scope / total rows, scope being the tasks the other filters leave (task_counts:
+ * an upper bound when tag, date or reporter filters narrow it further, as those run before the search test);
+ * a tested row costs ~5x a match read from the index (8 us vs 1.7 us here). So: walk while it tests fewer
+ * than a fifth as many rows as there are matches, otherwise take every match first (a materialized CTE, so
+ * the search's own index is used), then sort them.
  */
-function pageRows(sql: Sql, from: 'index' | 'matches', role: Fragment, condition: Fragment, q: TaskListQuery, offset: number) {
-  const ids =
-    from === 'index'
-      ? sql`SELECT t.id FROM tasks t WHERE ${role} IS NOT NULL AND ${condition}
-            ORDER BY ${orderBy(sql, q.sort)} LIMIT ${q.per_page} OFFSET ${offset}`
-      : sql`WITH matched AS MATERIALIZED (
-              SELECT t.id, t.status, t.priority, t.rank, t.created_at, t.updated_at, t.due_date
-              FROM tasks t WHERE ${role} IS NOT NULL AND ${condition})
-            SELECT t.id FROM matched t ORDER BY ${orderBy(sql, q.sort)} LIMIT ${q.per_page} OFFSET ${offset}`;
-  return sql<TaskRow[]>`
-    SELECT ${taskColumns(sql)} FROM (${ids}) page JOIN tasks t ON t.id = page.id ORDER BY ${orderBy(sql, q.sort)}`;
-}
-
-/**
- * The exact number of tasks matching the list's filters, as a scalar subquery. Filters on deletion, status,
- * priority and assignee only are summed from task_counts (0004: kept exact by triggers on tasks, at most a
- * few hundred rows per project) instead of visiting one index entry per task; any other filter counts rows.
- */
-function totalOf(sql: Sql, projectId: string, q: TaskListQuery, condition: Fragment): Fragment {
-  if (q.tag || q.search || q.due_before || q.due_after || q.reporter_id) {
-    return sql`(SELECT count(*) FROM tasks t WHERE ${condition})`;
-  }
-  return countedTotal(sql, projectId, q);
+function pageIds(sql: Sql, q: TaskListQuery, condition: Fragment, walkCondition: Fragment, offset: number): Fragment {
+  const walk = (gate: Fragment, where: Fragment): Fragment => sql`
+    SELECT t.id FROM tasks t WHERE ${gate} AND ${where}
+    ORDER BY ${orderBy(sql, q.sort)} LIMIT ${q.per_page} OFFSET ${offset}`;
+  if (!q.search) return walk(sql`h.role IS NOT NULL`, condition);
+  // numeric: total * total must not overflow whatever the table's size.
+  const walkIt = sql`(${offset + q.per_page}::numeric * h.scope * 5 <= h.total::numeric * h.total)`;
+  // The walk's words test cannot use the GIN index (walkCondition), so a generic plan (postgres.js prepares
+  // every statement; PostgreSQL switches to a generic plan after five runs and cannot estimate a search or a
+  // LIMIT it does not know) still walks: it once chose to sort all 15,000 matches here instead (45 ms).
+  return sql`
+    (${walk(sql`h.total > ${offset} AND ${walkIt}`, walkCondition)})
+    UNION ALL
+    (WITH matched AS MATERIALIZED (
+       SELECT t.id, t.status, t.priority, t.rank, t.created_at, t.updated_at, t.due_date
+       FROM tasks t WHERE h.total > ${offset} AND NOT ${walkIt} AND ${condition})
+     SELECT t.id FROM matched t ORDER BY ${orderBy(sql, q.sort)} LIMIT ${q.per_page} OFFSET ${offset})`;
 }
 
 /** The task_counts sum for filters on deletion, status, priority and assignee only. */
