@@ -249,10 +249,12 @@ export class Room {
       }
     }
     this.queue.enqueue(entry);
-    const frame = syncFrame(SyncStep.Update, update);
+    // The frame is a copy of the update: built only when someone is there to receive it (a room with one
+    // client would otherwise make a second update-sized buffer per update, held until the next GC).
+    let frame: Uint8Array | undefined;
     let relayed = 0;
-    for (const c of this.conns) if (c !== origin && c.send(frame)) relayed++;
-    this.opts.metrics?.updatesRelayed.inc(relayed);
+    for (const c of this.conns) if (c !== origin && c.open && c.send((frame ??= syncFrame(SyncStep.Update, update)))) relayed++;
+    if (relayed) this.opts.metrics?.updatesRelayed.inc(relayed);
   };
 
   private onCommitted = (stateVector: Uint8Array, batch: QueuedUpdate[], lastId: string) => {

@@ -120,12 +120,16 @@ export function attachSyncServer(
       projectId = '';
     }
     // The session check and the role in the project in one round trip.
-    const auth = await authenticateAccessToken(deps, token, isUuid(projectId) ? (userId) => deps.sql`${projectRoleSql(deps.sql, projectId, userId)}` : undefined);
+    const auth = await authenticateAccessToken(deps, token, isUuid(projectId) ? roleLookup(deps.sql, projectId) : undefined);
     if (closed) return;
     if (!auth.ok) return refuse(ws, auth.reason === 'expired' ? CloseCode.TokenExpired : CloseCode.Unauthenticated, auth.reason === 'expired' ? 'token expired' : 'not authenticated');
     const role = (auth.extra ?? null) as Role | null;
     if (!role) return refuse(ws, CloseCode.NotFound, 'no such project');
-    if (connections.countForUser(auth.user.id) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
+    // Closures below that live as long as the connection name only what they need: every variable any closure
+    // of this function captures stays in one context per connection (the auth result, the greeting and its
+    // stored head would otherwise be kept for the socket's lifetime).
+    const userId = auth.user.id;
+    if (connections.countForUser(userId) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
 
     const acquiring = registry.acquire(projectId);
     // A cold document: answer a returning client from the stored head while the room loads.
@@ -133,19 +137,20 @@ export function attachSyncServer(
     let greeted: { headVector: Uint8Array; clientVector: Uint8Array } | undefined;
     if (greeting) {
       const head = await greeting.head.catch(() => null);
-      if (!head || closed) greeting.done();
+      const { done } = greeting;
+      if (!head || closed) done();
       else {
         const answer = (data: Buffer): boolean => {
           if (greeted) return false;
           const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
           if (reply.kind === 'other') return false;
           if (reply.kind === 'unanswerable') {
-            greeting.done();
+            done();
             return false; // a new device: the loaded room answers it
           }
           // The load may start once the answer has left the process: a step 2 larger than the socket's
           // kernel buffer is otherwise finished only after the snapshot's integration frees the event loop.
-          reply.frames.forEach((frame, i) => ws.send(frame, i === reply.frames.length - 1 ? () => greeting.done() : undefined));
+          reply.frames.forEach((frame, i) => ws.send(frame, i === reply.frames.length - 1 ? () => done() : undefined));
           greeted = { headVector: head.stateVector, clientVector: reply.clientVector };
           metrics?.headSyncs.inc();
           return true;
@@ -170,16 +175,17 @@ export function attachSyncServer(
     if (closed) return registry.release(room);
 
     const conn = room.join({ send: (d) => ws.send(d), close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
-      userId: auth.user.id,
+      userId,
       sessionId: auth.user.session_id,
       role,
       protocol: ws.protocol,
     }, greeted);
+    greeted = undefined; // joined: the answer closure that shares it is replaced below
     const nowMs = deps.now ? deps.now() : Date.now();
     const expiresIn = Math.max(0, auth.expiresAt * 1000 - nowMs);
     const expiry = setTimeout(() => refuse(ws, CloseCode.TokenExpired, 'token expired'), Math.min(expiresIn, 2 ** 31 - 1));
     live = connections.add({
-      userId: auth.user.id,
+      userId,
       sessionId: auth.user.session_id,
       projectId,
       conn,
@@ -202,7 +208,7 @@ export function attachSyncServer(
         room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        logger.info({ projectId, userId: auth.user.id, err: (error as Error).message }, 'closing a sync connection that broke the protocol');
+        logger.info({ projectId, userId, err: (error as Error).message }, 'closing a sync connection that broke the protocol');
         refuse(ws, typeof code === 'number' ? code : CloseCode.MalformedMessage, 'malformed message');
       }
     };
@@ -219,6 +225,16 @@ export function attachSyncServer(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The membership query for one connection's project. Built outside `accept` on purpose: postgres.js keeps the
+ * first Error created at each query call site (its origin cache, stack not yet formatted), and that stack
+ * holds this closure; a closure made inside `accept` would pin the first connection's context (its room,
+ * document and socket) for the life of the process.
+ */
+function roleLookup(sql: Sql, projectId: string): (userId: string) => ReturnType<Sql> {
+  return (userId: string) => sql`${projectRoleSql(sql, projectId, userId)}`;
 }
 
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
