@@ -25,37 +25,58 @@ export interface CommitRows {
   activity: ActivityEntry[];
 }
 
-/** `INSERT INTO <table> (...) SELECT ... FROM json_populate_recordset(...) ON CONFLICT (id) DO UPDATE ...` */
-function upsertCte(name: string, table: string, cols: readonly string[], param: number): string {
+/**
+ * One part of the statement: a CTE reading its rows from one JSON parameter (written `$P`, numbered when
+ * the statement is put together). Parts with nothing to write are left out, so a title edit plans three
+ * CTEs, not twelve; each combination is its own prepared statement (a handful occur in practice).
+ */
+interface Part {
+  key: string;
+  sql: string;
+}
+
+function upsertPart(name: string, table: string, cols: readonly string[]): Part {
   const values = cols.map((c) => (c === 'project_id' ? '$1::uuid' : `r.${c}`)).join(', ');
   const updates = cols.filter((c) => c !== 'id' && c !== 'project_id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   // Rows in key order, so concurrent commits touching the same rows lock them in the same order.
-  return `${name} AS (
+  return {
+    key: name,
+    sql: `${name} AS (
     INSERT INTO ${table} (${cols.join(', ')})
-    SELECT ${values} FROM json_populate_recordset(NULL::${table}, $${param}::json) r ORDER BY r.id
-    ON CONFLICT (id) DO UPDATE SET ${updates} WHERE ${table}.project_id = EXCLUDED.project_id)`;
+    SELECT ${values} FROM json_populate_recordset(NULL::${table}, $P::json) r ORDER BY r.id
+    ON CONFLICT (id) DO UPDATE SET ${updates} WHERE ${table}.project_id = EXCLUDED.project_id)`,
+  };
 }
 
-function removeCte(name: string, table: string, param: number): string {
-  return `${name} AS (
-    DELETE FROM ${table} WHERE project_id = $1::uuid AND id IN (SELECT value::uuid FROM json_array_elements_text($${param}::json)))`;
+function removePart(name: string, table: string): Part {
+  return {
+    key: name,
+    sql: `${name} AS (
+    DELETE FROM ${table} WHERE project_id = $1::uuid AND id IN (SELECT value::uuid FROM json_array_elements_text($P::json)))`,
+  };
 }
 
-const COMMIT_SQL = `
-  WITH log AS (
+const LOG: Part = {
+  key: 'log',
+  sql: `log AS (
     INSERT INTO yjs_updates (project_id, update, user_id)
     SELECT $1::uuid, decode(e.v->>'h', 'hex'), (e.v->>'u')::uuid
-    FROM json_array_elements($2::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n
-    RETURNING id),
-  ${upsertCte('tasks_up', 'tasks', TASK_COLS, 3)},
-  ${upsertCte('comments_up', 'comments', COMMENT_COLS, 4)},
-  ${upsertCte('tags_up', 'tags', TAG_COLS, 5)},
-  ${upsertCte('attachments_up', 'attachments', ATTACHMENT_COLS, 6)},
-  ${removeCte('tasks_gone', 'tasks', 7)},
-  ${removeCte('comments_gone', 'comments', 8)},
-  ${removeCte('tags_gone', 'tags', 9)},
-  ${removeCte('attachments_gone', 'attachments', 10)},
-  tag_sets AS (SELECT s.key::uuid AS task_id, s.value AS tag_ids FROM json_each($11::json) s),
+    FROM json_array_elements($P::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n
+    RETURNING id)`,
+};
+
+const PARTS: Part[] = [
+  upsertPart('tasks_up', 'tasks', TASK_COLS),
+  upsertPart('comments_up', 'comments', COMMENT_COLS),
+  upsertPart('tags_up', 'tags', TAG_COLS),
+  upsertPart('attachments_up', 'attachments', ATTACHMENT_COLS),
+  removePart('tasks_gone', 'tasks'),
+  removePart('comments_gone', 'comments'),
+  removePart('tags_gone', 'tags'),
+  removePart('attachments_gone', 'attachments'),
+  {
+    key: 'tag_sets',
+    sql: `tag_sets AS (SELECT s.key::uuid AS task_id, s.value AS tag_ids FROM json_each($P::json) s),
   tag_pairs AS (
     SELECT DISTINCT t.task_id, g.value::uuid AS tag_id FROM tag_sets t, json_array_elements_text(t.tag_ids) g),
   tags_dropped AS (
@@ -63,12 +84,29 @@ const COMMIT_SQL = `
       AND NOT EXISTS (SELECT FROM tag_pairs p WHERE p.task_id = x.task_id AND p.tag_id = x.tag_id)),
   tags_added AS (
     INSERT INTO task_tags (project_id, task_id, tag_id)
-    SELECT $1::uuid, task_id, tag_id FROM tag_pairs ORDER BY task_id, tag_id ON CONFLICT DO NOTHING),
-  activity AS (
+    SELECT $1::uuid, task_id, tag_id FROM tag_pairs ORDER BY task_id, tag_id ON CONFLICT DO NOTHING)`,
+  },
+  {
+    key: 'activity',
+    sql: `activity AS (
     INSERT INTO activity_log (project_id, task_id, user_id, action, entity_type, entity_id, changes)
     SELECT $1::uuid, a.task_id, a.user_id, a.action, a.entity_type, a.entity_id, a.changes
-    FROM json_to_recordset($12::json) AS a(task_id uuid, user_id uuid, action text, entity_type text, entity_id uuid, changes jsonb))
-  SELECT max(id)::text AS last_id FROM log`;
+    FROM json_to_recordset($P::json) AS a(task_id uuid, user_id uuid, action text, entity_type text, entity_id uuid, changes jsonb))`,
+  },
+];
+
+const statements = new Map<number, string>();
+
+/** The statement for the parts in `mask` (bit i = PARTS[i]); the log is always there, parameter $2. */
+function statementFor(mask: number): string {
+  let text = statements.get(mask);
+  if (text) return text;
+  const used = [LOG, ...PARTS.filter((_, i) => mask & (1 << i))];
+  const ctes = used.map((part, i) => part.sql.replaceAll('$P', `$${i + 2}`));
+  text = `WITH ${ctes.join(',\n  ')}\n  SELECT max(id)::text AS last_id FROM log`;
+  statements.set(mask, text);
+  return text;
+}
 
 /**
  * Writes the batch in one statement; resolves with the last log row id. Rows whose ids are not UUIDs (a
@@ -92,10 +130,8 @@ export async function commitInOneStatement(sql: Sql, batch: CommitRows): Promise
       changes: a.changes,
     }));
   const log = batch.updates.map((u) => ({ h: Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength).toString('hex'), u: u.userId }));
-  // postgres.js serializes each json parameter (JSON.stringify) once the server has described its type.
-  const params = [
-    batch.projectId,
-    log,
+  // In PARTS order; postgres.js serializes each json parameter (JSON.stringify) once the server has described it.
+  const values: unknown[] = [
     live(m.tasks),
     live(m.comments).filter((r) => isUuid(r.task_id)),
     live(m.tags),
@@ -106,7 +142,14 @@ export async function commitInOneStatement(sql: Sql, batch: CommitRows): Promise
     dead(m.attachments),
     tagSets,
     activity,
-  ] as unknown as postgres.ParameterOrJSON<never>[];
-  const rows = await sql.unsafe<{ last_id: string }[]>(COMMIT_SQL, params, { prepare: true });
+  ];
+  let mask = 0;
+  const params: unknown[] = [batch.projectId, log];
+  values.forEach((v, i) => {
+    if (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0) return;
+    mask |= 1 << i;
+    params.push(v);
+  });
+  const rows = await sql.unsafe<{ last_id: string }[]>(statementFor(mask), params as postgres.ParameterOrJSON<never>[], { prepare: true });
   return rows[0]!.last_id;
 }
