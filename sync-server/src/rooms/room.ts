@@ -237,6 +237,13 @@ export class Room {
   };
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+    // Peers first: their latency should not include the projection work below.
+    // The frame is a copy of the update: built only when someone is there to receive it (a room with one
+    // client would otherwise make a second update-sized buffer per update, held until the next GC).
+    let frame: Uint8Array | undefined;
+    let relayed = 0;
+    for (const c of this.conns) if (c !== origin && c.open && c.send((frame ??= syncFrame(SyncStep.Update, update)))) relayed++;
+    if (relayed) this.opts.metrics?.updatesRelayed.inc(relayed);
     const userId = origin instanceof RoomConnection ? origin.info.userId : origin instanceof WriterOrigin ? origin.userId : null;
     const entry: QueuedUpdate & { seq: number } = { update, userId, queuedAt: performance.now(), seq: ++this.seq };
     if (this.effects) {
@@ -249,12 +256,6 @@ export class Room {
       }
     }
     this.queue.enqueue(entry);
-    // The frame is a copy of the update: built only when someone is there to receive it (a room with one
-    // client would otherwise make a second update-sized buffer per update, held until the next GC).
-    let frame: Uint8Array | undefined;
-    let relayed = 0;
-    for (const c of this.conns) if (c !== origin && c.open && c.send((frame ??= syncFrame(SyncStep.Update, update)))) relayed++;
-    if (relayed) this.opts.metrics?.updatesRelayed.inc(relayed);
   };
 
   private onCommitted = (stateVector: Uint8Array, batch: QueuedUpdate[], lastId: string) => {
