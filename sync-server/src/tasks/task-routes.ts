@@ -16,6 +16,7 @@ import {
 import type { Sql } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { AppDeps, AppEnv } from '../http/context.ts';
+import { okJsonPage } from '../http/respond.ts';
 import { newRouter } from '../http/router.ts';
 import { assertProjectRole, requireProjectRole } from '../projects/membership.ts';
 import { bearer, envelope, errors, json, ProjectIdParams } from '../projects/route-schemas.ts';
@@ -115,9 +116,9 @@ export function taskRoutes(deps: AppDeps) {
   router.openapi({ ...listRoute, middleware: [auth] }, async (c) => {
     const { id } = c.req.valid('param');
     // Membership is read in the list's own round trip; the same 404/403 as requireProjectRole.
-    const { role, tasks, pagination } = await listTasks(sql, id, c.var.user.id, c.req.valid('query'));
+    const { role, data, pagination } = await listTasks(sql, id, c.var.user.id, c.req.valid('query'));
     assertProjectRole(role, 'project.read');
-    return c.json({ success: true as const, data: tasks, pagination }, 200);
+    return okJsonPage<TaskDto[]>(c, data, pagination);
   });
 
   router.openapi({ ...createTaskRoute, middleware: boardCreate(deps) }, async (c) => {
