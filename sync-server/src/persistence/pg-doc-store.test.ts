@@ -137,3 +137,82 @@ describe('PostgreSQL store: one statement per group commit', () => {
     expect(counts[0]!.n).toBe(5000);
   }, 120_000);
 });
+
+describe('PostgreSQL store: batches of several rooms in one statement', () => {
+  const newProject = async () => {
+    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('combined', ${ownerId}) RETURNING id`;
+    return p!.id;
+  };
+  /** A project document with one task, its update and the task's projection delta. */
+  const edit = (title: string) => {
+    const doc = new Y.Doc();
+    initDoc(doc);
+    const id = createTask(doc, { id: randomUUID(), title });
+    const row = projectDoc(doc).tasks[0]!;
+    const delta: ProjectionDelta = {
+      tasks: { upsert: [row], remove: [] },
+      comments: { upsert: [], remove: [] },
+      tags: { upsert: [], remove: [] },
+      taskTags: { set: [] },
+      attachments: { upsert: [], remove: [] },
+    };
+    return { id, row, update: Y.encodeStateAsUpdate(doc), delta };
+  };
+  const taskTitles = async (projectId: string) =>
+    (await db.sql<{ title: string }[]>`SELECT title FROM tasks WHERE project_id = ${projectId}`).map((r) => r.title);
+
+  it('commits batches handed over in the same turn together; a refused projection costs only its own batch a resync', async () => {
+    const projects = await Promise.all([newProject(), newProject(), newProject(), newProject()]);
+    const edits = projects.map((_, i) => edit(`task ${i}`));
+    // Project 2 carries a value the tasks.status CHECK rejects.
+    edits[2]!.delta.tasks.upsert[0] = { ...edits[2]!.row, status: 'NOT_A_STATUS' as TaskRow['status'] };
+    const results = await Promise.all(
+      projects.map((projectId, i) =>
+        store.append({
+          projectId,
+          updates: [{ update: edits[i]!.update, userId: ownerId }],
+          effects: { changes: [edits[i]!.delta], activity: [{ userId: ownerId, action: 'task.created', entityType: 'task', entityId: edits[i]!.id, taskId: edits[i]!.id, changes: {} }] },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.effectsFailed)).toEqual([false, false, true, false]);
+    for (const [i, projectId] of projects.entries()) {
+      const loaded = await store.load(projectId);
+      expect(loaded.updates.map((u) => u.update)).toEqual([edits[i]!.update]);
+      expect(loaded.updates[0]!.id).toBe(results[i]!.lastId);
+      expect(await taskTitles(projectId)).toEqual(i === 2 ? [] : [`task ${i}`]);
+    }
+  });
+
+  it('writes the batches of several projects handed over in the same turn with one statement', async () => {
+    const projects = await Promise.all([newProject(), newProject(), newProject()]);
+    const edits = projects.map((_, i) => edit(`together ${i}`));
+    let statements = 0;
+    const counting = new Proxy(db.sql, {
+      get(target, key, receiver) {
+        if (key === 'unsafe') statements++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const combined = new PgDocStore(counting);
+    const results = await Promise.all(projects.map((projectId, i) => combined.append({ projectId, updates: [{ update: edits[i]!.update, userId: ownerId }], effects: { changes: [edits[i]!.delta], activity: [] } })));
+    expect(statements).toBe(1);
+    expect(results.every((r) => !r.effectsFailed)).toBe(true);
+    for (const [i, projectId] of projects.entries()) {
+      expect((await store.load(projectId)).updates.map((u) => u.id)).toEqual([results[i]!.lastId]);
+      expect(await taskTitles(projectId)).toEqual([`together ${i}`]);
+    }
+  });
+
+  it('keeps one project\'s batches in order when two arrive in the same turn (and accepts an upper-case project id)', async () => {
+    const projectId = await newProject();
+    const a = edit('first');
+    const b = edit('second');
+    const [ra, rb] = await Promise.all([
+      store.append({ projectId, updates: [{ update: a.update, userId: ownerId }] }),
+      store.append({ projectId: projectId.toUpperCase(), updates: [{ update: b.update, userId: ownerId }] }),
+    ]);
+    expect(BigInt(rb!.lastId)).toBeGreaterThan(BigInt(ra!.lastId));
+    expect((await store.load(projectId)).updates.map((u) => u.update)).toEqual([a.update, b.update]);
+  });
+});

@@ -1,18 +1,30 @@
 // PostgreSQL DocStore: yjs_snapshots + yjs_updates (migrations/0001_init.sql). A group commit is one
-// statement (commit-statement.ts: log rows, projections and activity together); when PostgreSQL refuses it
-// (a value a buggy client wrote that a column rejects), the log rows are written alone and the projections
-// repaired by a full resync later, so a projection problem never blocks the log.
+// statement (commit-statement.ts: log rows, projections and activity together), and the batches of every
+// room that flushed in the same event-loop turn share it. When PostgreSQL refuses a statement, each batch is
+// retried on its own, and a batch whose projection part is refused (a value a buggy client wrote that a
+// column rejects) has its log rows written alone and its projections repaired by a full resync later, so a
+// projection problem never blocks the log.
 import postgres from 'postgres';
 import type { Sql } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc, StoredHead } from './doc-store.ts';
-import { commitInOneStatement } from './commit-statement.ts';
+import { commitInOneStatement, type CommitRows } from './commit-statement.ts';
 import type { BatchEffects } from './effects.ts';
 import { chunks, writeEffects } from './effects-writer.ts';
 
 const UPDATE_ROWS_PER_STATEMENT = 5000;
+/** Batches of other projects join a combined statement while it holds fewer log rows than this. */
+const MAX_UPDATES_PER_STATEMENT = 5000;
+
+interface Waiting {
+  rows: CommitRows;
+  resolve: (result: AppendResult) => void;
+  reject: (error: Error) => void;
+}
 
 export class PgDocStore implements DocStore {
+  private waiting: Waiting[] = [];
+
   constructor(
     private readonly sql: Sql,
     private readonly logger?: Logger,
@@ -61,22 +73,75 @@ export class PgDocStore implements DocStore {
     return rows[0] ? toBytes(rows[0].state) : null;
   }
 
-  async append(batch: AppendBatch): Promise<AppendResult> {
-    if (batch.updates.length === 0) throw new Error('append: empty batch');
+  append(batch: AppendBatch): Promise<AppendResult> {
+    if (batch.updates.length === 0) return Promise.reject(new Error('append: empty batch'));
     const effects = batch.effects;
     // A full projection resync replaces every row of the project: the rare repair path, in its own transaction.
     if (effects?.fullResync) return this.appendWithResync(batch, effects);
-    const rows = { projectId: batch.projectId, updates: batch.updates, changes: effects?.changes ?? [], activity: effects?.activity ?? [] };
+    const rows: CommitRows = { projectId: batch.projectId, updates: batch.updates, changes: effects?.changes ?? [], activity: effects?.activity ?? [] };
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ rows, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(this.commitWaiting);
+    });
+  }
+
+  /**
+   * Every batch handed over in one event-loop turn (rooms flush on setImmediate, so all rooms with news in
+   * that turn) goes into one statement: 500 rooms with one edit each are one round trip, not 500.
+   */
+  private commitWaiting = () => {
+    let rest = this.waiting;
+    this.waiting = [];
+    while (rest.length) {
+      // A project appears at most once per statement (its log rows keep their order across statements).
+      const group: Waiting[] = [];
+      const later: Waiting[] = [];
+      const projects = new Set<string>();
+      let updates = 0;
+      for (const w of rest) {
+        const key = w.rows.projectId.toLowerCase();
+        if (projects.has(key) || (group.length > 0 && updates + w.rows.updates.length > MAX_UPDATES_PER_STATEMENT)) later.push(w);
+        else {
+          projects.add(key);
+          updates += w.rows.updates.length;
+          group.push(w);
+        }
+      }
+      void this.commitGroup(group);
+      rest = later;
+    }
+  };
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    if (group.length > 1) {
+      try {
+        const lastIds = await commitInOneStatement(this.sql, group.map((w) => w.rows));
+        for (const w of group) w.resolve({ lastId: lastIds.get(w.rows.projectId.toLowerCase())!, effectsFailed: false });
+        return;
+      } catch (error) {
+        if (!(error instanceof postgres.PostgresError)) {
+          for (const w of group) w.reject(error as Error);
+          return;
+        }
+        // One batch's projection was refused (or a deadlock): each batch on its own, so only that one's
+        // projections need a resync.
+      }
+    }
+    await Promise.all(group.map((w) => this.commitOne(w.rows).then(w.resolve, w.reject)));
+  }
+
+  private async commitOne(rows: CommitRows): Promise<AppendResult> {
+    const lastId = (ids: Map<string, string>) => ids.get(rows.projectId.toLowerCase())!;
     try {
-      return { lastId: await commitInOneStatement(this.sql, rows), effectsFailed: false };
+      return { lastId: lastId(await commitInOneStatement(this.sql, [rows])), effectsFailed: false };
     } catch (error) {
       // PostgreSQL refused the statement (a projection value a buggy client wrote that a column rejects):
       // the log rows must still land, alone, and the projections are resynced with the next commit. Anything
       // else (connection lost, server gone) is thrown for the queue to retry the whole batch.
-      if (!effects || !(error instanceof postgres.PostgresError)) throw error;
-      this.logger?.error({ err: error.message, projectId: batch.projectId }, 'projection/activity write failed; log rows kept, full resync scheduled');
-      const lastId = await commitInOneStatement(this.sql, { ...rows, changes: [], activity: [] });
-      return { lastId, effectsFailed: true };
+      const hadEffects = rows.changes.length > 0 || rows.activity.length > 0;
+      if (!hadEffects || !(error instanceof postgres.PostgresError)) throw error;
+      this.logger?.error({ err: error.message, projectId: rows.projectId }, 'projection/activity write failed; log rows kept, full resync scheduled');
+      return { lastId: lastId(await commitInOneStatement(this.sql, [{ ...rows, changes: [], activity: [] }])), effectsFailed: true };
     }
   }
 
