@@ -80,13 +80,18 @@ const boardCollisions: CollisionDetection = (args) => {
 };
 
 const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
+// Constants, not literals in the render: useSensor memoises on its options object, and a new sensors array
+// gives every draggable new listeners, which re-rendered every card on each render of the board.
+const MOUSE_OPTIONS = { activationConstraint: { distance: 6 } };
+const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 8 } };
+const KEYBOARD_OPTIONS = { coordinateGetter: sortableKeyboardCoordinates };
 
 export function BoardDnd({ columns, titles, disabled, inactive = false, onDrop, renderOverlay, children }: BoardDndProps) {
   const [activeId, setActiveId] = useState<string | null>(null);
   const sensors = useSensors(
-    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(MouseSensor, MOUSE_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
   const str = (id: UniqueIdentifier | undefined | null) => (id == null ? null : String(id));
 

@@ -95,6 +95,8 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   // After a move: focus a control of the moved card, in the column it went to (only that column is told).
   const [focus, setFocus] = useState<{ taskId: string; selector: string; status: TaskStatus } | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  // Card heights by task id for every column's virtualizer: a moved card keeps its measured height.
+  const [cardHeights] = useState(() => new Map<string, number>());
   const today = useMemo(() => new Date(), []);
   const writeCtx = useMemo(() => ({ origin, userId }), [origin, userId]);
   // Single placing writes (a move, a quick add) take the column from the board cache instead of having the
@@ -260,6 +262,7 @@ function Board({ session, projectId, openTaskId, preview }: BoardProps) {
               ctx={ctx}
               focus={focus?.status === status ? focus : null}
               onFocused={clearFocus}
+              cardHeights={cardHeights}
               onQuickAdd={onQuickAdd}
             />
           ))}
