@@ -39,7 +39,7 @@ export class RoomRegistry {
   constructor(private readonly opts: RegistryOptions) {}
 
   get(projectId: string): Room | undefined {
-    return this.rooms.get(projectId);
+    return this.rooms.get(canonicalId(projectId));
   }
 
   get size(): number {
@@ -55,7 +55,8 @@ export class RoomRegistry {
    * The load holds its CPU-heavy part until every such connection called `done` (it answered, or saw it
    * cannot), or GREETING_WAIT_MS passed: one second of integration must not sit before a 10 ms answer.
    */
-  greetWhileLoading(projectId: string): { head: Promise<StoredHead | null>; done: () => void } | null {
+  greetWhileLoading(anyCaseId: string): { head: Promise<StoredHead | null>; done: () => void } | null {
+    const projectId = canonicalId(anyCaseId);
     const entry = this.rooms.has(projectId) ? undefined : this.loading.get(projectId);
     if (!entry) return null;
     entry.head ??= entry.headRows.then(
@@ -68,7 +69,8 @@ export class RoomRegistry {
   }
 
   /** Loads (or reuses) the room and takes a lease on it; pair with release(). */
-  async acquire(projectId: string): Promise<Room> {
+  async acquire(anyCaseId: string): Promise<Room> {
+    const projectId = canonicalId(anyCaseId);
     if (this.closing) throw new Error('server is shutting down');
     let room = this.rooms.get(projectId);
     if (!room) {
@@ -160,4 +162,12 @@ export class RoomRegistry {
     this.rooms.clear();
     this.opts.metrics?.loadedRooms.set(0);
   }
+}
+
+/**
+ * Project ids are UUIDs, which PostgreSQL compares without regard to case; a URL may spell one in upper case.
+ * One spelling per project keeps one room per project (two rooms would each relay to only part of the peers).
+ */
+export function canonicalId(id: string): string {
+  return id.toLowerCase();
 }

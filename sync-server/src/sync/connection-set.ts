@@ -19,21 +19,22 @@ export class ConnectionSet {
   private readonly listeners: { [K in keyof ServerEventMap]?: (...args: ServerEventMap[K]) => void } = {};
 
   constructor(private readonly events: ServerEvents) {
+    // Ids from events come from URLs and may be spelled in upper case; connections hold canonical ones.
     this.listeners['membership-changed'] = ({ projectId, userId, role }) => {
-      for (const c of this.matching((c) => c.projectId === projectId && c.userId === userId)) {
+      for (const c of this.matching((c) => sameId(c.projectId, projectId) && sameId(c.userId, userId))) {
         // A new role takes effect on the next message; removal closes (the client then gets NotFound).
         if (role && isRole(role)) c.conn.info = { ...c.conn.info, role };
         else c.close(CloseCode.MembershipChanged, 'membership changed');
       }
     };
     this.listeners['project-deleted'] = ({ projectId }) => {
-      for (const c of this.matching((c) => c.projectId === projectId)) c.close(CloseCode.NotFound, 'project deleted');
+      for (const c of this.matching((c) => sameId(c.projectId, projectId))) c.close(CloseCode.NotFound, 'project deleted');
     };
     this.listeners['user-deactivated'] = ({ userId }) => {
-      for (const c of this.matching((c) => c.userId === userId)) c.close(CloseCode.Unauthenticated, 'user deactivated');
+      for (const c of this.matching((c) => sameId(c.userId, userId))) c.close(CloseCode.Unauthenticated, 'user deactivated');
     };
     this.listeners['session-revoked'] = ({ userId, sessionId }) => {
-      for (const c of this.matching((c) => c.userId === userId && c.sessionId === sessionId)) c.close(CloseCode.Unauthenticated, 'session revoked');
+      for (const c of this.matching((c) => sameId(c.userId, userId) && sameId(c.sessionId, sessionId))) c.close(CloseCode.Unauthenticated, 'session revoked');
     };
     for (const [name, fn] of Object.entries(this.listeners)) events.on(name as keyof ServerEventMap, fn as never);
   }
@@ -64,4 +65,9 @@ export class ConnectionSet {
   dispose(): void {
     for (const [name, fn] of Object.entries(this.listeners)) this.events.off(name as keyof ServerEventMap, fn as never);
   }
+}
+
+/** UUIDs compare without regard to case (as in PostgreSQL). */
+function sameId(a: string, b: string): boolean {
+  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
 }

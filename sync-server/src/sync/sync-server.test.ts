@@ -145,6 +145,24 @@ describe('refusals', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 
+  it('keeps one room per project whatever the case of its id, and membership events match any spelling', async () => {
+    const a = connectProvider(h.wsUrl, projectId, alice.token);
+    const b = connectProvider(h.wsUrl, projectId.toUpperCase(), bob.token);
+    try {
+      await Promise.all([waitSynced(a.provider), waitSynced(b.provider)]);
+      expect(h.sync.connections.size).toBeGreaterThanOrEqual(2);
+      b.doc.getText('case').insert(0, 'upper-case URL');
+      // Two rooms for one project would relay each edit to only half of the peers.
+      await waitFor(() => a.doc.getText('case').toString() === 'upper-case URL', 3000, 'relay across spellings');
+      const closed = new Promise<number>((resolve) => b.provider.ws?.addEventListener('close', (e) => resolve((e as CloseEvent).code)));
+      h.deps.events.emit('membership-changed', { projectId: projectId.toUpperCase(), userId: bob.id.toUpperCase(), role: null });
+      expect(await closed).toBe(CloseCode.MembershipChanged);
+    } finally {
+      a.provider.destroy();
+      b.provider.destroy();
+    }
+  });
+
   it('refuses with ServerError when the document cannot be loaded, and never starts from an empty one', async () => {
     const store = new MemoryDocStore();
     const seed = new Y.Doc();

@@ -17,7 +17,7 @@ import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { projectRoleSql } from '../projects/membership.ts';
-import type { RoomRegistry } from '../rooms/room-registry.ts';
+import { canonicalId, type RoomRegistry } from '../rooms/room-registry.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import type { SyncOptions } from './sync-options.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -115,7 +115,7 @@ export function attachSyncServer(
     if (!token) return refuse(ws, CloseCode.Unauthenticated, 'missing auth subprotocol');
     let projectId: string;
     try {
-      projectId = decodeURIComponent(rawProjectId);
+      projectId = canonicalId(decodeURIComponent(rawProjectId));
     } catch {
       projectId = '';
     }
