@@ -17,21 +17,16 @@ export async function authenticateAccessToken(
   token: string,
   alongside?: (userId: string) => ReturnType<Sql>,
 ): Promise<AuthResult> {
-  const nowMs = deps.now ? deps.now() : Date.now();
-  const verified = await verifyRemembered(deps.config.jwtSecret, token, nowMs);
+  const verified = await verifyAccessClaims(deps, token);
   if (!verified.ok) return verified;
+  const { nowMs } = verified;
   const { sub, sid } = verified.claims;
-  if (!isUuid(sub) || !isUuid(sid)) return { ok: false, reason: 'invalid' };
   const rows = await deps.sql<
     { id: string; email: string; full_name: string; is_instance_admin: boolean; is_active: boolean; session_live: boolean; extra: unknown }[]
   >`
     SELECT u.id, u.email, u.full_name, u.is_instance_admin, u.is_active,
            ${alongside ? alongside(sub) : deps.sql`NULL`} AS extra,
-           EXISTS (
-             SELECT 1 FROM auth_sessions s
-             WHERE s.family_id = ${sid} AND s.user_id = u.id AND s.revoked_at IS NULL
-               AND s.expires_at > to_timestamp(${nowMs / 1000})
-           ) AS session_live
+           ${sessionOfUserLive(deps.sql, sid, nowMs)} AS session_live
     FROM users u WHERE u.id = ${sub}`;
   const row = rows[0];
   if (!row || !row.is_active || !row.session_live) return { ok: false, reason: 'revoked' };
@@ -41,6 +36,36 @@ export async function authenticateAccessToken(
     ...(alongside ? { extra: row.extra } : {}),
     user: { id: row.id, email: row.email, full_name: row.full_name, is_instance_admin: row.is_instance_admin, session_id: sid },
   };
+}
+
+/** The token's signature, expiry and claims, without the database: what every request checks first. */
+export async function verifyAccessClaims(
+  deps: { config: { jwtSecret: Uint8Array }; now?: () => number },
+  token: string,
+): Promise<{ ok: true; claims: AccessClaims; nowMs: number } | { ok: false; reason: 'invalid' | 'expired' }> {
+  const nowMs = deps.now ? deps.now() : Date.now();
+  const verified = await verifyRemembered(deps.config.jwtSecret, token, nowMs);
+  if (!verified.ok) return verified;
+  if (!isUuid(verified.claims.sub) || !isUuid(verified.claims.sid)) return { ok: false, reason: 'invalid' };
+  return { ok: true, claims: verified.claims, nowMs };
+}
+
+/** Whether login session `sessionId` of the user row `u` is live at `nowMs` (a scalar over `u`). */
+function sessionOfUserLive(sql: Sql, sessionId: string, nowMs: number) {
+  return sql`EXISTS (
+    SELECT 1 FROM auth_sessions s
+    WHERE s.family_id = ${sessionId} AND s.user_id = u.id AND s.revoked_at IS NULL
+      AND s.expires_at > to_timestamp(${nowMs / 1000}))`;
+}
+
+/**
+ * authenticateAccessToken's database check as a boolean scalar, for a statement that does its own work in the
+ * same round trip (the task list): true when the user exists, is active and the session is live. Both ids
+ * come from verifyAccessClaims (UUIDs).
+ */
+export function sessionLiveSql(sql: Sql, session: { userId: string; sessionId: string; nowMs: number }) {
+  return sql`EXISTS (SELECT 1 FROM users u WHERE u.id = ${session.userId} AND u.is_active
+    AND ${sessionOfUserLive(sql, session.sessionId, session.nowMs)})`;
 }
 
 /**

@@ -30,9 +30,18 @@ export interface AppDeps {
   now?: () => number;
 }
 
+/** A verified access token whose session the route checks itself, in its own statement (see requireToken). */
+export interface TokenSession {
+  userId: string;
+  sessionId: string;
+  nowMs: number;
+}
+
 export interface AppEnv {
   Variables: {
     user: AuthUser;
+    /** Set instead of `user` by requireToken. */
+    token: TokenSession;
     requestId: string;
   };
 }

@@ -9,7 +9,7 @@ import {
   UpdateProjectSchema,
   type ProjectSortKey,
 } from '../../../shared/schemas/projects.ts';
-import { requireAuth } from '../auth/middleware.ts';
+import { requireAuth, requireToken } from '../auth/middleware.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { AppDeps } from '../http/context.ts';
 import { ok, paginate } from '../http/respond.ts';
@@ -97,10 +97,15 @@ const deleteRoute = createRoute({
   },
 });
 
+const TASK_LIST_PATH = /^\/api\/projects\/[^/]+\/tasks$/;
+
 export function projectRoutes(deps: AppDeps) {
   const { sql } = deps;
   const router = newRouter();
-  router.use('*', requireAuth(deps));
+  const auth = requireAuth(deps);
+  const token = requireToken(deps);
+  // GET /api/projects/{id}/tasks (tasks/task-routes.ts) reads the session with its page, in one statement.
+  router.use('*', (c, next) => (c.req.method === 'GET' && TASK_LIST_PATH.test(c.req.path) ? token(c, next) : auth(c, next)));
 
   router.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');

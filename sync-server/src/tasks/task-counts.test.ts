@@ -117,7 +117,7 @@ describe('list totals', () => {
               Object.entries({ status, priority, assignee_id: assignee, include_deleted: deleted, per_page: '7', page: '2' }).filter(([, v]) => v !== undefined),
             );
             const q = TaskListQuerySchema.parse(raw);
-            const result = await listTasks(db.sql, projectA, users[0]!, q);
+            const result = await listTasks(db.sql, projectA, { userId: users[0]! }, q);
             const [expected] = await db.sql<{ n: number }[]>`
               SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectA}
                 AND (${deleted === 'true'} OR (deleted_at IS NOT NULL) = ${deleted === 'only'})
@@ -138,7 +138,7 @@ describe('list totals', () => {
   it('counts rows when a filter has no maintained count (search, dates, reporter)', async () => {
     const q = TaskListQuerySchema.parse({ search: 'deploy', status: 'TODO,IN_PROGRESS,DONE', due_after: '2026-01-05', reporter_id: users[0]! });
     // Project B: the edits above cleared project A's due dates.
-    const result = await listTasks(db.sql, projectB, users[0]!, q);
+    const result = await listTasks(db.sql, projectB, { userId: users[0]! }, q);
     const [expected] = await db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL AND status IN ('TODO', 'IN_PROGRESS', 'DONE')
         AND due_date >= '2026-01-05' AND reporter_id = ${users[0]!}
@@ -161,7 +161,7 @@ describe('list totals', () => {
     ];
     for (const c of cases) {
       const q = TaskListQuerySchema.parse(c);
-      const result = await listTasks(db.sql, projectA, users[0]!, q);
+      const result = await listTasks(db.sql, projectA, { userId: users[0]! }, q);
       const words = c.search.split(' ').map((w) => `${w}:*`).join(' & ');
       const statuses = c.status?.split(',') ?? ['TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE', 'ARCHIVED'];
       const expected = await db.sql<{ id: string }[]>`
@@ -180,18 +180,18 @@ describe('list totals', () => {
   });
 
   it('reads nothing for a non-member: role null, no tasks, total 0', async () => {
-    const result = await listTasks(db.sql, projectA, users[1]!, TaskListQuerySchema.parse({}));
+    const result = await listTasks(db.sql, projectA, { userId: users[1]! }, TaskListQuerySchema.parse({}));
     expect(result.role).toBe('MEMBER');
-    const stranger = await listTasks(db.sql, projectA, randomUUID(), TaskListQuerySchema.parse({}));
-    expect(stranger).toEqual({ role: null, data: '[]', pagination: { page: 1, per_page: 20, total: 0, pages: 1 } });
-    const malformed = await listTasks(db.sql, 'not-a-uuid', users[0]!, TaskListQuerySchema.parse({}));
+    const stranger = await listTasks(db.sql, projectA, { userId: randomUUID() }, TaskListQuerySchema.parse({}));
+    expect(stranger).toEqual({ live: true, role: null, data: '[]', pagination: { page: 1, per_page: 20, total: 0, pages: 1 } });
+    const malformed = await listTasks(db.sql, 'not-a-uuid', { userId: users[0]! }, TaskListQuerySchema.parse({}));
     expect(malformed.role).toBeNull();
   });
 });
 
 describe('remembered totals (task_list_versions, migration 0005)', () => {
   const search = TaskListQuerySchema.parse({ search: 'budget', per_page: '5' });
-  const total = async () => (await listTasks(db.sql, projectB, users[0]!, search)).pagination.total;
+  const total = async () => (await listTasks(db.sql, projectB, { userId: users[0]! }, search)).pagination.total;
   const recount = async () => {
     const [row] = await db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL

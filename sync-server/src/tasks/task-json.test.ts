@@ -76,7 +76,7 @@ describe('list pages built by PostgreSQL', () => {
   it('are the bytes JSON.stringify gives for the DTOs of GET /api/tasks/:id, in the list order', async () => {
     const sorts = ['rank', '-rank', 'created_at', '-updated_at', 'due_date', 'priority'];
     for (const sort of sorts) {
-      const result = await listTasks(sql, projectId, userId, TaskListQuerySchema.parse({ include_deleted: 'true', per_page: '100', sort }));
+      const result = await listTasks(sql, projectId, { userId }, TaskListQuerySchema.parse({ include_deleted: 'true', per_page: '100', sort }));
       const order = (JSON.parse(result.data) as { id: string }[]).map((t) => t.id);
       expect(new Set(order)).toEqual(new Set(ids));
       const dtos = await Promise.all(order.map((id) => getTask(sql, id)));
@@ -85,7 +85,7 @@ describe('list pages built by PostgreSQL', () => {
   });
 
   it('read the values a JavaScript Date and toTaskDto would', async () => {
-    const result = await listTasks(sql, projectId, userId, TaskListQuerySchema.parse({ include_deleted: 'true', per_page: '100' }));
+    const result = await listTasks(sql, projectId, { userId }, TaskListQuerySchema.parse({ include_deleted: 'true', per_page: '100' }));
     const byTitle = new Map((JSON.parse(result.data) as { title: string }[]).map((t) => [t.title.slice(0, 6), t]));
     expect(byTitle.get('Quotes')).toMatchObject({
       created_at: '2026-01-01T00:00:00.999Z',
@@ -104,7 +104,7 @@ describe('list pages built by PostgreSQL', () => {
   });
 
   it('an empty page is []', async () => {
-    const result = await listTasks(sql, projectId, userId, TaskListQuerySchema.parse({ search: 'nothing-like-this' }));
+    const result = await listTasks(sql, projectId, { userId }, TaskListQuerySchema.parse({ search: 'nothing-like-this' }));
     expect(result.data).toBe('[]');
     expect(result.pagination.total).toBe(0);
   });

@@ -2,7 +2,8 @@
 // The list query is shaped so each filter/sort has an index behind it (migrations 0001, 0002, 0004); its total comes
 // from task_counts (0004) when the filters allow, else it counts rows (remembered per task_list_versions, 0005).
 import type { Sql } from '../db/database.ts';
-import { isUuid } from '../auth/authenticate.ts';
+import { isUuid, sessionLiveSql } from '../auth/authenticate.ts';
+import type { TokenSession } from '../http/context.ts';
 import { TASK_STATUSES, type Pagination, type TaskStatus } from '../../../shared/api.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { PRIORITY_ORDER, type TaskDto, type TaskListQuery } from '../../../shared/schemas/tasks.ts';
@@ -185,6 +186,7 @@ function totalKey(projectId: string, q: TaskListQuery, search: string | null): s
 
 /** The list statement's one row: the head, and the page as JSON text (see TASK_JSON). */
 interface ListRow {
+  live: boolean;
   role: Role | null;
   version: string | null;
   total: string | null;
@@ -192,18 +194,25 @@ interface ListRow {
 }
 
 /**
- * One page of a project's tasks with its exact total, as `readerId` may see them. `role` is the reader's role
- * in the live project, or null when they are not a member (or there is no such project): then nothing else
- * is read. Membership, total and page come from one statement and one row: the head (role, total) is
+ * One page of a project's tasks with its exact total, as `reader` may see them. With `reader.session` (a token
+ * whose session was not checked yet, see requireToken) `live` says whether the session is live, and nothing
+ * else is read when it is not. `role` is the reader's role in the live project, or null when they are not a
+ * member (or there is no such project): then nothing else is read. Membership, total and page come from one statement and one row: the head (role, total) is
  * computed first, the page (`data`: a JSON array of TaskDto, as text) from it.
  */
 export async function listTasks(
   sql: Sql,
   projectId: string,
-  readerId: string,
+  reader: { userId: string; session?: TokenSession },
   q: TaskListQuery,
-): Promise<{ role: Role | null; data: string; pagination: Pagination }> {
-  const none = { role: null, data: '[]', pagination: paginate(q.page, q.per_page, 0) };
+): Promise<{ live: boolean; role: Role | null; data: string; pagination: Pagination }> {
+  const readerId = reader.userId;
+  const none = { live: true, role: null, data: '[]', pagination: paginate(q.page, q.per_page, 0) };
+  // A session to check (ids verified as UUIDs by verifyAccessClaims) is checked first, whatever the project.
+  if (reader.session && !isUuid(projectId)) {
+    const [row] = await sql<{ live: boolean }[]>`SELECT ${sessionLiveSql(sql, reader.session)} AS live`;
+    return { ...none, live: row?.live === true };
+  }
   if (!isUuid(projectId) || !isUuid(readerId)) return none;
   const where: Fragment[] = [sql`t.project_id = ${projectId}`];
   if (q.include_deleted === 'only') where.push(sql`t.deleted_at IS NOT NULL`);
@@ -254,25 +263,29 @@ export async function listTasks(
     : countRows;
   const version = key ? sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})` : sql`NULL::bigint`;
 
+  const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
   const [head] = await sql<ListRow[]>`
-    WITH r AS MATERIALIZED (SELECT ${projectRoleSql(sql, projectId, readerId)} AS role, ${version} AS version),
+    WITH a AS MATERIALIZED (SELECT ${live} AS live),
+    -- The role (and so everything below) only for a live session.
+    r AS MATERIALIZED (SELECT CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a),
     h AS MATERIALIZED (
       -- The CASE keeps the total (and the page below) from being computed for a non-member.
       SELECT r.role, r.version, CASE WHEN r.role IS NOT NULL THEN ${total} END AS total,
         ${q.search ? sql`CASE WHEN r.role IS NOT NULL THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
       FROM r)
-    SELECT h.role, h.version, h.total, COALESCE((
+    SELECT a.live, h.role, h.version, h.total, COALESCE((
       SELECT '[' || string_agg(${sql.unsafe(TASK_JSON)}, ',' ORDER BY ${orderBy(sql, q.sort)}) || ']'
       FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page JOIN tasks t ON t.id = page.id), '[]') AS data
-    FROM h`;
-  if (!head?.role) return none;
+    FROM a, h`;
+  if (!head?.live) return { ...none, live: false };
+  if (!head.role) return none;
   const count = Number(head.total ?? 0);
   if (key && head.version !== null) {
     cache.delete(key);
     if (cache.size >= TOTAL_CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(key, { version: head.version, total: count });
   }
-  return { role: head.role, data: head.data, pagination: paginate(q.page, q.per_page, count) };
+  return { live: true, role: head.role, data: head.data, pagination: paginate(q.page, q.per_page, count) };
 }
 
 /**

@@ -3,6 +3,7 @@
 // Every write answers with the row as the projection holds it after the commit.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { createTask, deleteTask, moveTask, restoreTask, updateTask } from '../../../shared/doc-model.ts';
 import {
   TaskCreateSchema,
@@ -13,6 +14,7 @@ import {
   type TaskDto,
   type TaskPatchInput,
 } from '../../../shared/schemas/tasks.ts';
+import { requireToken, unauthorizedFor } from '../auth/middleware.ts';
 import type { Sql } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { AppDeps, AppEnv } from '../http/context.ts';
@@ -113,10 +115,15 @@ export function taskRoutes(deps: AppDeps) {
   };
   const okTask = (c: Context<AppEnv>, task: TaskDto) => c.json({ success: true as const, data: task }, 200);
 
-  router.openapi({ ...listRoute, middleware: [auth] }, async (c) => {
+  // The session (when only the token was checked, see requireToken) and membership are read in the list's own
+  // statement: the same 401 as requireAuth, then the same 404/403 as requireProjectRole.
+  const token = requireToken(deps);
+  const listAuth = createMiddleware<AppEnv>(async (c, next) => (c.var.user || c.var.token ? next() : token(c, next)));
+  router.openapi({ ...listRoute, middleware: [listAuth] }, async (c) => {
     const { id } = c.req.valid('param');
-    // Membership is read in the list's own round trip; the same 404/403 as requireProjectRole.
-    const { role, data, pagination } = await listTasks(sql, id, c.var.user.id, c.req.valid('query'));
+    const reader = c.var.user ? { userId: c.var.user.id } : { userId: c.var.token.userId, session: c.var.token };
+    const { live, role, data, pagination } = await listTasks(sql, id, reader, c.req.valid('query'));
+    if (!live) throw unauthorizedFor('revoked');
     assertProjectRole(role, 'project.read');
     return okJsonPage<TaskDto[]>(c, data, pagination);
   });
