@@ -23,4 +23,4 @@ USER node
 EXPOSE 8787
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "sync-server/src/main.ts"]
+CMD ["node", "--expose-gc", "--import", "tsx", "sync-server/src/main.ts"]

@@ -14,7 +14,7 @@ if (process.env.SKIP_CLIENT_BUILD !== '1' && clientIsStale()) {
   }
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sync-server/src/main.ts')], {
+const server = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'sync-server/src/main.ts')], {
   cwd: ROOT,
   stdio: 'inherit',
   env: process.env,

@@ -1,4 +1,4 @@
-// Our sync server as shipped: `node --import tsx sync-server/src/main.ts` on real PostgreSQL (a throwaway
+// Our sync server as shipped: `node --expose-gc --import tsx sync-server/src/main.ts` on real PostgreSQL (a throwaway
 // database per launch, dropped on stop), persistence, projections and activity log on, NODE_ENV=production.
 // Users, sessions and memberships are written straight into the database (as test/fixtures.ts does) and
 // access tokens signed with the JWT_SECRET the server was given, so connecting needs no REST round trips.
@@ -56,7 +56,8 @@ export async function launchOurs(opts: OursLaunchOptions): Promise<OursServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fb-bench-'));
   const secret = randomBytes(48).toString('base64');
   const jwtSecret = new TextEncoder().encode(secret);
-  const nodeArgs = ['--import', 'tsx'];
+  // As scripts/start.mjs launches it (--expose-gc: one collection after a burst of room unloads).
+  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
   if (opts.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
   let started;
   try {

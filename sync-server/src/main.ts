@@ -15,6 +15,7 @@ import { PgDocStore } from './persistence/pg-doc-store.ts';
 import { createDocWriter } from './rooms/doc-writer.ts';
 import { createRoomEffects } from './rooms/room-effects.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
+import { createIdleCollector } from './rooms/idle-gc.ts';
 import { loadSyncOptions } from './sync/sync-options.ts';
 import { attachSyncServer } from './sync/sync-server.ts';
 
@@ -42,6 +43,8 @@ const metrics = createMetrics({ defaultMetrics: true });
 // exist', see auth/first-admin.test.ts), which made group commits fail and retry. The sync side (log writes,
 // its auth and membership checks) gets one connection of its own there; with DATABASE_URL it shares the pool.
 const syncSql = db.kind === 'embedded' ? connectPostgres(db.url, 1) : db.sql;
+// With --expose-gc (scripts/start.mjs, the Dockerfile): one full collection after a burst of unloads.
+const idleGc = createIdleCollector((globalThis as { gc?: () => void }).gc, logger);
 const rooms = new RoomRegistry({
   store: new PgDocStore(syncSql, logger),
   logger,
@@ -49,6 +52,7 @@ const rooms = new RoomRegistry({
   idleUnloadMs: syncOptions.roomIdleMs,
   compactThreshold: syncOptions.compactThreshold,
   effects: createRoomEffects,
+  onUnloaded: () => idleGc.noteUnload(),
 });
 const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(rooms), metrics };
 const app = createApp(deps);
@@ -80,6 +84,7 @@ async function shutdown(signal: string) {
   }, 15_000);
   force.unref();
   clearInterval(purgeTimer);
+  idleGc.close();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Close sockets and write every queued update before the pool goes away.
   await sync.close();

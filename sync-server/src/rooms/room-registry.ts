@@ -1,6 +1,7 @@
 // Loaded rooms by project id. A room is loaded on first use (a connection or a server write), kept while
-// it has leases, and unloaded `idleUnloadMs` after the last lease goes, once everything is persisted and
-// compacted. A failed load leaves nothing behind, so the next attempt loads again from storage.
+// it has leases, and unloaded `idleUnloadMs` after the last lease goes, once everything is persisted (and
+// compacted when the log is long enough to be worth folding). A failed load leaves nothing behind, so the
+// next attempt loads again from storage.
 import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import type { Room, RoomOptions } from './room.ts';
 import { Room as RoomClass } from './room.ts';
@@ -8,6 +9,14 @@ import { StoredHead } from './stored-head.ts';
 
 export interface RegistryOptions extends RoomOptions {
   idleUnloadMs?: number;
+  /**
+   * Unloading (and shutdown) compacts only when at least this many log rows follow the snapshot. Replaying a
+   * few rows at the next load costs less than rewriting the whole snapshot after a one-edit session (a 3.5 MB
+   * document), and a thousand rooms leaving at once unload in milliseconds instead of seconds. Default 50.
+   */
+  unloadCompactRows?: number;
+  /** Called after each unload (the idle collector counts them). */
+  onUnloaded?: () => void;
 }
 
 interface LoadingRoom {
@@ -129,13 +138,18 @@ export class RoomRegistry {
 
   private async unload(room: Room): Promise<void> {
     await room.queue.whenIdle();
-    await room.compact();
+    await this.compactIfLong(room);
     // Someone may have come back while we were writing.
     if (room.leases > 0 || room.destroyed || this.rooms.get(room.projectId) !== room) return;
     if (!room.queue.idle) return this.release(room);
     this.rooms.delete(room.projectId);
     room.destroy();
     this.opts.metrics?.loadedRooms.set(this.rooms.size);
+    this.opts.onUnloaded?.();
+  }
+
+  private async compactIfLong(room: Room): Promise<void> {
+    if (room.logRows >= (this.opts.unloadCompactRows ?? 50)) await room.compact();
   }
 
   /** Shutdown: close every connection, write what is queued, compact, unload. */
@@ -148,7 +162,7 @@ export class RoomRegistry {
     const flushAll = Promise.all(
       rooms.map(async (room) => {
         await room.queue.whenIdle();
-        await room.compact();
+        await this.compactIfLong(room);
       }),
     );
     let timer: NodeJS.Timeout | undefined;

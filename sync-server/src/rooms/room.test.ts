@@ -38,7 +38,7 @@ class FakeSocket {
   }
 }
 
-function setup(opts: { idleUnloadMs?: number; compactThreshold?: number } = {}) {
+function setup(opts: { idleUnloadMs?: number; compactThreshold?: number; unloadCompactRows?: number } = {}) {
   const store = new MemoryDocStore();
   const metrics = createMetrics();
   const registry = new RoomRegistry({ store, logger, metrics, retryBaseMs: 10, retryMaxMs: 40, ...opts });
@@ -154,7 +154,7 @@ describe('room persistence', () => {
   });
 
   it('unloads an idle room after compacting, and reloads it identically', async () => {
-    const { store, registry } = setup({ idleUnloadMs: 20 });
+    const { store, registry } = setup({ idleUnloadMs: 20, unloadCompactRows: 1 });
     const p = randomUUID();
     const room = await registry.acquire(p);
     const a = join(room);
@@ -173,6 +173,24 @@ describe('room persistence', () => {
     expect(again).not.toBe(room);
     expect(again.doc.toJSON()).toEqual(before.json);
     expect(Y.encodeStateVector(again.doc)).toEqual(before.sv);
+  });
+
+  it('unloads without compacting a short log (the next load replays it), and reloads identically', async () => {
+    const { store, registry } = setup({ idleUnloadMs: 20, unloadCompactRows: 10 });
+    const p = randomUUID();
+    const room = await registry.acquire(p);
+    const a = join(room);
+    const client = new Y.Doc();
+    client.on('update', (u: Uint8Array) => room.receive(a.conn, syncFrame(SyncStep.Update, u)));
+    client.getText('t').insert(0, 'short');
+    client.getMap('m').set('k', 1);
+    const before = Y.encodeStateAsUpdate(room.doc);
+    room.leave(a.conn);
+    registry.release(room);
+    await until(() => registry.get(p) === undefined);
+    expect(store.rowCount(p)).toBe(2);
+    const again = await registry.acquire(p);
+    expect(Y.encodeStateAsUpdate(again.doc)).toEqual(before);
   });
 
   it('compacts past the threshold and the document stays identical', async () => {

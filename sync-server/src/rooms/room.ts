@@ -291,6 +291,11 @@ export class Room {
     return { result, committed: new Promise((resolve) => this.commitWaiters.push({ seq, resolve })) };
   }
 
+  /** Log rows after the stored snapshot (what a load would replay). */
+  get logRows(): number {
+    return this.rowsSinceSnapshot;
+  }
+
   /** The persisted state vector (what the last saved message said). */
   get persisted(): Uint8Array {
     return this.persistedStateVector;

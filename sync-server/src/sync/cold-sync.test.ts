@@ -25,7 +25,8 @@ let bob: TestUser;
 
 beforeAll(async () => {
   store = new GatedStore();
-  h = await startSyncHarness({ store: () => store, sync: { roomIdleMs: 30 } });
+  // Every unload compacts (snapshots with delete sets are what the cold path answers from).
+  h = await startSyncHarness({ store: () => store, sync: { roomIdleMs: 30 }, room: { unloadCompactRows: 1 } });
   [alice, bob] = await Promise.all([h.user(), h.user()]);
 });
 afterAll(() => h.close());

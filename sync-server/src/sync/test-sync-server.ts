@@ -20,8 +20,7 @@ import type { DocStore } from '../persistence/doc-store.ts';
 import { PgDocStore } from '../persistence/pg-doc-store.ts';
 import { createDocWriter, type DocWriter } from '../rooms/doc-writer.ts';
 import { createRoomEffects } from '../rooms/room-effects.ts';
-import type { RoomOptions } from '../rooms/room.ts';
-import { RoomRegistry } from '../rooms/room-registry.ts';
+import { RoomRegistry, type RegistryOptions } from '../rooms/room-registry.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { createUser, testConfig, type TestUser } from '../test/fixtures.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from './sync-options.ts';
@@ -46,7 +45,7 @@ export interface SyncHarness {
 export interface HarnessOptions {
   config?: Partial<Config>;
   sync?: Partial<SyncOptions>;
-  room?: Partial<RoomOptions>;
+  room?: Partial<RegistryOptions>;
   store?: (db: TestDatabase) => DocStore;
   db?: TestDatabase;
 }
