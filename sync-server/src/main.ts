@@ -58,6 +58,7 @@ const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: cr
 const app = createApp(deps);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  idleGc.collectNow('start-up');
   logger.info({ url: `http://${config.host}:${info.port}` }, 'fieldboard listening');
 }) as Server;
 const sync = attachSyncServer(server, { ...deps, sql: syncSql }, rooms, syncOptions, metrics);

@@ -33,5 +33,12 @@ describe('idle collector', () => {
     const c = createIdleCollector(undefined, logger, { quietMs: 10, minUnloads: 1 });
     c.noteUnload();
     expect(() => vi.advanceTimersByTime(100)).not.toThrow();
+    expect(() => c.collectNow('start-up')).not.toThrow();
+  });
+
+  it('collects on demand', () => {
+    const gc = vi.fn();
+    createIdleCollector(gc, logger).collectNow('start-up');
+    expect(gc).toHaveBeenCalledTimes(1);
   });
 });

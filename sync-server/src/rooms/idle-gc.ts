@@ -13,6 +13,8 @@ export interface IdleCollectorOptions {
 
 export interface IdleCollector {
   noteUnload(): void;
+  /** One full collection now (after start-up: module compilation and migrations leave tens of MB of garbage). */
+  collectNow(reason: string): void;
   close(): void;
 }
 
@@ -21,13 +23,17 @@ export function createIdleCollector(gc: (() => void) | undefined, logger: Logger
   const minUnloads = opts.minUnloads ?? 100;
   let unloads = 0;
   let timer: NodeJS.Timeout | undefined;
-  const collect = () => {
-    timer = undefined;
-    if (!gc || unloads < minUnloads) return;
+  const run = (reason: string) => {
+    if (!gc) return;
     const before = process.memoryUsage().rss;
     const t0 = performance.now();
     gc();
-    logger.info({ unloads, ms: Math.round(performance.now() - t0), rssBeforeMb: Math.round(before / 2 ** 20), rssAfterMb: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'collected garbage after room unloads');
+    logger.info({ reason, ms: Math.round(performance.now() - t0), rssBeforeMb: Math.round(before / 2 ** 20), rssAfterMb: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'full garbage collection');
+  };
+  const collect = () => {
+    timer = undefined;
+    if (unloads < minUnloads) return;
+    run(`${unloads} rooms unloaded`);
     unloads = 0;
   };
   return {
@@ -39,6 +45,7 @@ export function createIdleCollector(gc: (() => void) | undefined, logger: Logger
       timer = setTimeout(collect, quietMs);
       timer.unref();
     },
+    collectNow: run,
     close() {
       clearTimeout(timer);
     },
