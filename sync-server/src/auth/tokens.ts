@@ -19,6 +19,20 @@ export interface AccessClaims {
   exp: number;
 }
 
+/**
+ * The HMAC key for a secret, imported once: jose imports a raw secret into a WebCrypto key on every call
+ * (a measurable share of connecting 1,000 sockets). Keyed by the secret's bytes object (the config's).
+ */
+const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'invalid' | 'expired' };
 
 export async function signAccessToken(
@@ -37,14 +51,14 @@ export async function signAccessToken(
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .setJti(randomBytes(9).toString('base64url'))
-    .sign(secret);
+    .sign(await hmacKey(secret));
   return { token, expiresAt: exp };
 }
 
 export async function verifyAccessToken(secret: Uint8Array, token: string, nowMs = Date.now()): Promise<VerifyResult> {
   if (!token || token.length > 4096) return { ok: false, reason: 'invalid' };
   try {
-    const { payload } = await jwtVerify(token, secret, {
+    const { payload } = await jwtVerify(token, await hmacKey(secret), {
       algorithms: [JWT_ALG],
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
