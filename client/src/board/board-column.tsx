@@ -137,7 +137,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
  * height, so its new row is placed right at once and the drop's commit needs no synchronous measurement
  * (offsetHeight forced a layout of the whole page there). The row's ResizeObserver corrects a stale size.
  */
-function measureCard(heights: Map<string, number>, element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, Element>): number {
+export function measureCard(heights: Map<string, number>, element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, Element>): number {
   const key = String(instance.options.getItemKey(instance.indexFromElement(element)));
   const box = entry?.borderBoxSize?.[0];
   if (!box) {
@@ -180,11 +180,15 @@ function ColumnDropArea(props: {
 }
 
 /**
- * Layout-change animations only while sorting. After a drop, dnd-kit's default measures every card whose
- * index changed (a forced layout in the drop's commit), then sets a transform on it and clears it again:
- * two more renders inside the drop's task, before any frame, so the animation never reached the screen.
+ * dnd-kit's layout-change animation, except for a card whose index a drop changed. For those the default
+ * measured the card (a forced layout in the drop's commit), then set a transform and cleared it again: two
+ * more renders inside the drop's task, before any frame, so that animation never reached the screen.
+ * While sorting, and for cards returning to their place after a cancelled drag, nothing changes.
  */
-const animateLayoutChanges: AnimateLayoutChanges = (args) => args.isSorting && defaultAnimateLayoutChanges(args);
+const animateLayoutChanges: AnimateLayoutChanges = (args) => {
+  if (!args.isSorting && args.previousItems !== args.items && args.previousItems.indexOf(args.id) !== args.index) return false;
+  return defaultAnimateLayoutChanges(args);
+};
 
 interface SortableCardProps {
   task: Task;

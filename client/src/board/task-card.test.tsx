@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Tag, Task } from '../../../shared/doc-model.ts';
 import { render, type Rendered } from '../components/test-render.tsx';
-import { TaskCard, type CardContext } from './task-card.tsx';
+import { TaskCard, type CardContext, type DragBindings } from './task-card.tsx';
 
 let view: Rendered | null = null;
 afterEach(() => {
@@ -79,5 +79,25 @@ describe('TaskCard', () => {
     expect(view.container.querySelector('.drag-handle')).toBeNull();
     expect(view.container.querySelector('button[aria-haspopup="menu"]')).toBeNull();
     expect(view.container.querySelectorAll('button')).toHaveLength(0);
+  });
+  it('renders again for a new transform or drag state, but not for a transition change of a card without a transform', () => {
+    const context = ctx(false);
+    const setNodeRef = vi.fn();
+    const drag = (style: DragBindings['style'], isDragging = false): DragBindings => ({ setNodeRef, style, isDragging });
+    const card = (d: DragBindings) => <TaskCard task={task} counts={undefined} viewers={undefined} changed={false} ctx={context} drag={d} />;
+    view = render(card(drag({ transform: undefined, transition: 'transform 200ms ease' })));
+    const article = () => view!.container.querySelector('article')!;
+    // A drop: dnd-kit's transition goes from the sorting one to none; nothing visible can change.
+    view.rerender(card(drag({ transform: undefined, transition: undefined })));
+    expect(article().style.transition).toBe('transform 200ms ease');
+    // A transform comes with its transition, and leaving it takes the transition given then.
+    view.rerender(card(drag({ transform: 'translate3d(0px, 40px, 0)', transition: 'transform 0ms linear' })));
+    expect(article().style.transform).toBe('translate3d(0px, 40px, 0)');
+    expect(article().style.transition).toBe('transform 0ms linear');
+    view.rerender(card(drag({ transform: undefined, transition: 'transform 200ms ease' })));
+    expect(article().style.transform).toBe('');
+    expect(article().style.transition).toBe('transform 200ms ease');
+    view.rerender(card(drag({ transform: undefined, transition: 'transform 200ms ease' }, true)));
+    expect(article().getAttribute('data-dragging')).toBe('true');
   });
 });

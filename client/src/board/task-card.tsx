@@ -42,9 +42,11 @@ interface TaskCardProps {
   overlay?: boolean;
 }
 
-// The card is split so that a drag (dnd-kit re-renders every sortable card on each drag state change, with
-// new bindings) re-renders only the article and its drag handle: the title, the menu and the details below
-// are memoised on the task and the board context, which keep their identity while unchanged.
+// The card is split so that when its drag bindings change (picked up, displaced while sorting) only the
+// article and its drag handle render again: the title, the menu and the details below are memoised on the
+// task and the board context, which keep their identity while unchanged. dnd-kit re-renders every sortable
+// on each drag state change; SortableCard (board-column.tsx) keeps the bindings' identity, and TaskCard's
+// comparison below skips the card when nothing it shows changed.
 /** One element for every card: React skips re-rendering an identical element when the handle re-renders. */
 const GRIP = <GripIcon />;
 
@@ -164,4 +166,29 @@ const CardDetails = memo(function CardDetails({ task, counts, viewers, changed, 
   );
 });
 
-export const TaskCard = memo(TaskCardView);
+/**
+ * Same card: every prop identical, and the drag bindings equal field by field, except that a transition
+ * change is ignored while the card has no transform before and after (CSS applies a transition only when
+ * the transform itself changes, and then the new transition comes with it). A drop changes every card's
+ * transition from dnd-kit's sorting one to none; without this each visible card would render again.
+ */
+function sameCardProps(a: TaskCardProps, b: TaskCardProps): boolean {
+  return a.task === b.task && a.counts === b.counts && a.viewers === b.viewers && a.changed === b.changed && a.ctx === b.ctx && a.overlay === b.overlay && sameDrag(a.drag, b.drag);
+}
+
+function sameDrag(a: DragBindings | undefined, b: DragBindings | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const transform = a.style?.transform;
+  return (
+    a.setNodeRef === b.setNodeRef &&
+    a.setActivatorNodeRef === b.setActivatorNodeRef &&
+    a.attributes === b.attributes &&
+    a.listeners === b.listeners &&
+    a.isDragging === b.isDragging &&
+    transform === b.style?.transform &&
+    (!transform || a.style?.transition === b.style?.transition)
+  );
+}
+
+export const TaskCard = memo(TaskCardView, sameCardProps);
