@@ -208,11 +208,15 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     const projectId = await newProject();
     const a = edit('first');
     const b = edit('second');
-    const [ra, rb] = await Promise.all([
-      store.append({ projectId, updates: [{ update: a.update, userId: ownerId }] }),
-      store.append({ projectId: projectId.toUpperCase(), updates: [{ update: b.update, userId: ownerId }] }),
-    ]);
-    expect(BigInt(rb!.lastId)).toBeGreaterThan(BigInt(ra!.lastId));
-    expect((await store.load(projectId)).updates.map((u) => u.update)).toEqual([a.update, b.update]);
+    const c = edit('third');
+    // Two in the same turn, and a third handed over while the first statement is in flight.
+    const first = store.append({ projectId, updates: [{ update: a.update, userId: ownerId }] });
+    const second = store.append({ projectId: projectId.toUpperCase(), updates: [{ update: b.update, userId: ownerId }] });
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = store.append({ projectId, updates: [{ update: c.update, userId: ownerId }] });
+    const [ra, rb, rc] = await Promise.all([first, second, third]);
+    expect(BigInt(rb.lastId)).toBeGreaterThan(BigInt(ra.lastId));
+    expect(BigInt(rc.lastId)).toBeGreaterThan(BigInt(rb.lastId));
+    expect((await store.load(projectId)).updates.map((u) => u.update)).toEqual([a.update, b.update, c.update]);
   });
 });

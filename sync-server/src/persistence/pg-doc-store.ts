@@ -16,6 +16,10 @@ const UPDATE_ROWS_PER_STATEMENT = 5000;
 /** Batches of other projects join a combined statement while it holds fewer log rows than this. */
 const MAX_UPDATES_PER_STATEMENT = 5000;
 
+function projectKey(w: Waiting): string {
+  return w.rows.projectId.toLowerCase();
+}
+
 interface Waiting {
   rows: CommitRows;
   resolve: (result: AppendResult) => void;
@@ -24,6 +28,9 @@ interface Waiting {
 
 export class PgDocStore implements DocStore {
   private waiting: Waiting[] = [];
+  /** Projects (lower-case ids) with a statement in flight. */
+  private readonly inflight = new Set<string>();
+  private scheduled = false;
 
   constructor(
     private readonly sql: Sql,
@@ -81,35 +88,44 @@ export class PgDocStore implements DocStore {
     const rows: CommitRows = { projectId: batch.projectId, updates: batch.updates, changes: effects?.changes ?? [], activity: effects?.activity ?? [] };
     return new Promise((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
-      if (this.waiting.length === 1) setImmediate(this.commitWaiting);
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(this.commitWaiting);
   }
 
   /**
    * Every batch handed over in one event-loop turn (rooms flush on setImmediate, so all rooms with news in
-   * that turn) goes into one statement: 500 rooms with one edit each are one round trip, not 500.
+   * that turn) goes into one statement: 500 rooms with one edit each are one round trip, not 500. A batch of
+   * a project that already has a statement in flight waits for it, so one project's log rows always land in
+   * the order they were handed over (a room never has two batches in flight, but the store does not rely on it).
    */
   private commitWaiting = () => {
-    let rest = this.waiting;
-    this.waiting = [];
-    while (rest.length) {
-      // A project appears at most once per statement (its log rows keep their order across statements).
-      const group: Waiting[] = [];
-      const later: Waiting[] = [];
-      const projects = new Set<string>();
-      let updates = 0;
-      for (const w of rest) {
-        const key = w.rows.projectId.toLowerCase();
-        if (projects.has(key) || (group.length > 0 && updates + w.rows.updates.length > MAX_UPDATES_PER_STATEMENT)) later.push(w);
-        else {
-          projects.add(key);
-          updates += w.rows.updates.length;
-          group.push(w);
-        }
+    this.scheduled = false;
+    const group: Waiting[] = [];
+    const held: Waiting[] = [];
+    let updates = 0;
+    for (const w of this.waiting) {
+      const key = projectKey(w);
+      if (this.inflight.has(key) || (group.length > 0 && updates + w.rows.updates.length > MAX_UPDATES_PER_STATEMENT)) held.push(w);
+      else {
+        this.inflight.add(key);
+        updates += w.rows.updates.length;
+        group.push(w);
       }
-      void this.commitGroup(group);
-      rest = later;
     }
+    this.waiting = held;
+    if (group.length === 0) return; // everything waits for a statement in flight, which reschedules
+    void this.commitGroup(group).finally(() => {
+      for (const w of group) this.inflight.delete(projectKey(w));
+      this.schedule();
+    });
+    // Held only for size (not for a project in flight): another statement right away.
+    if (held.some((w) => !this.inflight.has(projectKey(w)))) this.schedule();
   };
 
   private async commitGroup(group: Waiting[]): Promise<void> {
