@@ -33,5 +33,8 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
+    // Playwright SIGKILLs the server by default, which skipped e2e-server.mjs's cleanup (a fb_e2e_* database
+    // and a /tmp/fieldboard-e2e-* directory left behind per run): SIGTERM lets it stop the server and drop them.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
   },
 });
