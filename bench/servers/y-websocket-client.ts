@@ -16,6 +16,10 @@ export function connectYWebsocket(
   doc: Y.Doc,
   opts: { protocols?: string[]; saved?: boolean } = {},
 ): BenchClient {
+  // Each provider adds a process 'exit' listener in Node (y-websocket destroys it on exit): raise the
+  // listener limit by one per live provider, so a thousand clients do not print MaxListenersExceededWarning
+  // and a real leak elsewhere still would.
+  process.setMaxListeners(process.getMaxListeners() + 1);
   const provider = new WebsocketProvider(serverUrl, room, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
@@ -34,6 +38,9 @@ export function connectYWebsocket(
     doc,
     synced,
     ...(opts.saved ? { onSaved: (listener: (sv: Map<number, number>) => void) => savedListeners.push(listener) } : {}),
-    destroy: () => provider.destroy(),
+    destroy: () => {
+      provider.destroy();
+      process.setMaxListeners(Math.max(10, process.getMaxListeners() - 1));
+    },
   };
 }
