@@ -204,6 +204,27 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     }
   });
 
+  it('writes a full-resync batch in turn with the project\'s other batches', async () => {
+    const projectId = await newProject();
+    const a = edit('before the resync');
+    const b = edit('the resync');
+    const c = edit('after the resync');
+    const first = store.append({ projectId, updates: [{ update: a.update, userId: ownerId }] });
+    const resync = store.append({
+      projectId,
+      updates: [{ update: b.update, userId: ownerId }],
+      effects: { changes: [], activity: [], fullResync: { tasks: [b.row], comments: [], tags: [], taskTags: [], attachments: [] } },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = store.append({ projectId, updates: [{ update: c.update, userId: ownerId }] });
+    const [ra, rb, rc] = await Promise.all([first, resync, third]);
+    expect(rb.effectsFailed).toBe(false);
+    expect(BigInt(rb.lastId)).toBeGreaterThan(BigInt(ra.lastId));
+    expect(BigInt(rc.lastId)).toBeGreaterThan(BigInt(rb.lastId));
+    expect((await store.load(projectId)).updates.map((u) => u.update)).toEqual([a.update, b.update, c.update]);
+    expect(await taskTitles(projectId)).toEqual(['the resync']);
+  });
+
   it('keeps one project\'s batches in order when two arrive in the same turn (and accepts an upper-case project id)', async () => {
     const projectId = await newProject();
     const a = edit('first');

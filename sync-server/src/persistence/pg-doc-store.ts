@@ -22,6 +22,8 @@ function projectKey(w: Waiting): string {
 
 interface Waiting {
   rows: CommitRows;
+  /** A batch carrying a full projection resync: written on its own (appendWithResync). */
+  resync?: { batch: AppendBatch; effects: BatchEffects };
   resolve: (result: AppendResult) => void;
   reject: (error: Error) => void;
 }
@@ -83,11 +85,12 @@ export class PgDocStore implements DocStore {
   append(batch: AppendBatch): Promise<AppendResult> {
     if (batch.updates.length === 0) return Promise.reject(new Error('append: empty batch'));
     const effects = batch.effects;
-    // A full projection resync replaces every row of the project: the rare repair path, in its own transaction.
-    if (effects?.fullResync) return this.appendWithResync(batch, effects);
     const rows: CommitRows = { projectId: batch.projectId, updates: batch.updates, changes: effects?.changes ?? [], activity: effects?.activity ?? [] };
+    // A full projection resync replaces every row of the project: the rare repair path, in its own transaction
+    // (still in turn with the project's other batches).
+    const resync = effects?.fullResync ? { batch, effects } : undefined;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ rows, resolve, reject });
+      this.waiting.push({ rows, resync, resolve, reject });
       this.schedule();
     });
   }
@@ -111,7 +114,16 @@ export class PgDocStore implements DocStore {
     let updates = 0;
     for (const w of this.waiting) {
       const key = projectKey(w);
-      if (this.inflight.has(key) || (group.length > 0 && updates + w.rows.updates.length > MAX_UPDATES_PER_STATEMENT)) held.push(w);
+      if (this.inflight.has(key)) held.push(w);
+      else if (w.resync) {
+        this.inflight.add(key);
+        void this.appendWithResync(w.resync.batch, w.resync.effects)
+          .then(w.resolve, w.reject)
+          .finally(() => {
+            this.inflight.delete(key);
+            this.schedule();
+          });
+      } else if (group.length > 0 && updates + w.rows.updates.length > MAX_UPDATES_PER_STATEMENT) held.push(w);
       else {
         this.inflight.add(key);
         updates += w.rows.updates.length;
