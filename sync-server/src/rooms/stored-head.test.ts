@@ -53,8 +53,7 @@ describe('StoredHead', () => {
     const { server, client, head } = scenario();
     const stored = StoredHead.from(head)!;
     expect(stored.stateVector).toEqual(Y.encodeStateVector(server));
-    const step2 = stored.step2For(Y.encodeStateVector(client))!;
-    Y.applyUpdate(client, step2);
+    for (const update of stored.updatesFor(Y.encodeStateVector(client))!) Y.applyUpdate(client, update);
     expect(content(client)).toEqual(content(server));
     expect(content(client).tasks).not.toHaveProperty('t3');
     expect(Y.encodeStateVector(client)).toEqual(Y.encodeStateVector(server));
@@ -64,14 +63,14 @@ describe('StoredHead', () => {
     const { server, client, head } = scenario();
     client.getMap<Y.Map<unknown>>('tasks').get('t9')!.set('title', 'offline edit');
     const stored = StoredHead.from(head)!;
-    Y.applyUpdate(client, stored.step2For(Y.encodeStateVector(client))!);
+    for (const update of stored.updatesFor(Y.encodeStateVector(client))!) Y.applyUpdate(client, update);
     expect(client.getMap<Y.Map<unknown>>('tasks').get('t9')!.get('title')).toBe('offline edit');
     expect(content(client).notes).toBe(content(server).notes);
   });
 
   it('refuses a client that lacks part of the snapshot (a new device waits for the load)', () => {
     const { head } = scenario();
-    expect(StoredHead.from(head)!.step2For(Y.encodeStateVector(new Y.Doc()))).toBeNull();
+    expect(StoredHead.from(head)!.updatesFor(Y.encodeStateVector(new Y.Doc()))).toBeNull();
   });
 
   it('works without a snapshot (a young document is only log rows)', () => {
@@ -82,7 +81,9 @@ describe('StoredHead', () => {
     doc.getText('t').delete(1, 1);
     const stored = StoredHead.from({ snapshot: null, updates: rows.map((update, i) => ({ id: String(i + 1), update })) })!;
     const fresh = new Y.Doc();
-    Y.applyUpdate(fresh, stored.step2For(Y.encodeStateVector(fresh))!);
+    const updates = stored.updatesFor(Y.encodeStateVector(fresh))!;
+    expect(updates).toHaveLength(1); // no snapshot, no delete set frame
+    Y.applyUpdate(fresh, updates[0]!);
     expect(fresh.getText('t').toString()).toBe('ac');
     expect(stored.stateVector).toEqual(Y.encodeStateVector(doc));
   });
@@ -93,7 +94,7 @@ describe('StoredHead', () => {
     expect(StoredHead.from({ ...head, updates: [...head.updates, { id: '99', update: new Uint8Array([1, 200, 1, 2]) }] })).toBeNull();
   });
 
-  it('answers only a well-formed sync step 1: step 2, saved (fieldboard.v1 only), then our step 1', () => {
+  it('answers only a well-formed sync step 1: the snapshot delete set, step 2, saved (fieldboard.v1 only), then our step 1', () => {
     const { client, head } = scenario();
     const stored = StoredHead.from(head)!;
     const vector = Y.encodeStateVector(client);
@@ -109,8 +110,8 @@ describe('StoredHead', () => {
       const type = decoding.readVarUint(d);
       return type === MessageType.Sync ? `sync-${decoding.readVarUint(d)}` : String(type);
     });
-    expect(kinds).toEqual(['sync-1', String(MessageType.Saved), 'sync-0']);
+    expect(kinds).toEqual(['sync-2', 'sync-1', String(MessageType.Saved), 'sync-0']);
     const plain = stored.answer(syncFrame(SyncStep.Step1, vector), false);
-    expect(plain.kind === 'answered' && plain.frames).toHaveLength(2);
+    expect(plain.kind === 'answered' && plain.frames).toHaveLength(3);
   });
 });

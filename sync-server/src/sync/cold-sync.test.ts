@@ -55,6 +55,14 @@ describe('cold sync from the stored head', () => {
     tasks(a.doc).delete('t7');
     await waitFor(() => allSaved(a), 3000, 'saved');
     a.provider.disconnect();
+    // While Alice is away, Bob deletes a task: a delete-only change, so her state vector still covers the
+    // snapshot and only the snapshot's delete set tells her (it must be applied by the time she is synced).
+    const bobOnline = connectProvider(h.wsUrl, projectId, bob.token);
+    await waitSynced(bobOnline.provider);
+    const savedBeforeDelete = bobOnline.saved.length;
+    tasks(bobOnline.doc).delete('t8');
+    await waitFor(() => bobOnline.saved.length > savedBeforeDelete, 3000, "bob's deletion saved");
+    bobOnline.provider.destroy();
     await waitFor(() => !h.registry.get(projectId) && store.rowCount(projectId) === 0, 5000, 'unload with compaction');
     // Bob's change arrives in the log after the snapshot (as rows written by an earlier server run).
     const b = new Y.Doc();
@@ -72,15 +80,20 @@ describe('cold sync from the stored head', () => {
     store.gate = new Promise((resolve) => (release = resolve));
     const before = await metric('fieldboard_sync_head_syncs_total');
     const readsBefore = store.stateReads;
+    // Checked inside the event: the deletion must already be applied when the client declares itself synced.
+    let t8WhenSynced: boolean | undefined;
+    a.provider.once('sync', () => (t8WhenSynced = tasks(a.doc).has('t8')));
     a.provider.connect();
     try {
       await waitSynced(a.provider);
+      expect(t8WhenSynced).toBe(false);
       expect(h.registry.get(projectId)).toBeUndefined(); // not loaded: answered from the head
       expect(store.stateReads).toBe(readsBefore + 1); // the load is waiting on the snapshot state
       expect(await metric('fieldboard_sync_head_syncs_total')).toBe(before + 1);
       expect(tasks(a.doc).get('t1')!.get('title')).toBe('renamed by bob');
       expect(tasks(a.doc).has('t2')).toBe(false);
       expect(tasks(a.doc).has('t7')).toBe(false);
+      expect(tasks(a.doc).has('t8')).toBe(false);
       const savedBefore = a.saved.length;
       release();
       // The offline edit, sent while the room loaded, is applied and acknowledged once it has.
