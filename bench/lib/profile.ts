@@ -38,20 +38,21 @@ function label(frame: { functionName: string; url: string; lineNumber: number },
   return `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
 }
 
-export function summarizeProfile(path: string, opts: { root?: string; top?: number; skipMs?: number } = {}): ProfileSummary {
+export function summarizeProfile(path: string, opts: { root?: string; top?: number; skipMs?: number; untilMs?: number } = {}): ProfileSummary {
   const root = opts.root ?? process.cwd() + '/';
   const top = opts.top ?? 15;
   const profile = profileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Start-up (module loading, migrations) is not the scenario: samples before skipMs are left out.
+  // Start-up (module loading, migrations) is not the scenario: samples before skipMs are left out, and so are
+  // samples after untilMs (to look at one phase, such as scenario 2's connects).
   const selfUs = new Map<number, number>();
   let elapsedUs = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     elapsedUs += delta;
-    if (elapsedUs >= (opts.skipMs ?? 0) * 1000) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+    if (elapsedUs >= (opts.skipMs ?? 0) * 1000 && elapsedUs <= (opts.untilMs ?? Infinity) * 1000) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
 
   let total = 0;

@@ -2,7 +2,7 @@
 // very next request (REST) or connection (WebSocket), not when the token expires.
 import type { Sql } from '../db/database.ts';
 import type { AuthUser } from '../http/context.ts';
-import { verifyAccessToken, type AccessClaims, type VerifyResult } from './tokens.ts';
+import { verifyAccessToken, type AccessClaims } from './tokens.ts';
 
 export type AuthResult =
   | { ok: true; user: AuthUser; expiresAt: number; /** With `alongside`: what its fragment selected. */ extra?: unknown }
@@ -44,7 +44,7 @@ export async function verifyAccessClaims(
   token: string,
 ): Promise<{ ok: true; claims: AccessClaims; nowMs: number } | { ok: false; reason: 'invalid' | 'expired' }> {
   const nowMs = deps.now ? deps.now() : Date.now();
-  const verified = await verifyRemembered(deps.config.jwtSecret, token, nowMs);
+  const verified = verifyAccessToken(deps.config.jwtSecret, token, nowMs);
   if (!verified.ok) return verified;
   if (!isUuid(verified.claims.sub) || !isUuid(verified.claims.sid)) return { ok: false, reason: 'invalid' };
   return { ok: true, claims: verified.claims, nowMs };
@@ -66,30 +66,6 @@ function sessionOfUserLive(sql: Sql, sessionId: string, nowMs: number) {
 export function sessionLiveSql(sql: Sql, session: { userId: string; sessionId: string; nowMs: number }) {
   return sql`EXISTS (SELECT 1 FROM users u WHERE u.id = ${session.userId} AND u.is_active
     AND ${sessionOfUserLive(sql, session.sessionId, session.nowMs)})`;
-}
-
-/**
- * Signatures already checked, per secret (clients send the same access token for up to an hour). jose checks
- * an HS256 signature through WebCrypto: about 1 ms of CPU per request in bench scenario 6's profile, more than
- * all the rest of GET /api/auth/me. A remembered token is still refused once expired (jose's rule: exp <= now,
- * no leeway), and the session and user are still read from the database on every call above.
- */
-const verifiedBySecret = new WeakMap<Uint8Array, Map<string, AccessClaims>>();
-const VERIFIED_MAX = 4096;
-
-async function verifyRemembered(secret: Uint8Array, token: string, nowMs: number): Promise<VerifyResult> {
-  let verified = verifiedBySecret.get(secret);
-  if (!verified) verifiedBySecret.set(secret, (verified = new Map()));
-  const claims = verified.get(token);
-  if (claims && claims.exp > Math.floor(nowMs / 1000)) return { ok: true, claims };
-  verified.delete(token);
-  const result = await verifyAccessToken(secret, token, nowMs);
-  if (result.ok) {
-    // Oldest first out (Map keeps insertion order).
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(token, result.claims);
-  }
-  return result;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,8 +2,14 @@
 // token header), and issuer, audience and our `typ` claim are checked, so an access token cannot be used
 // as anything else. Refresh tokens are opaque random strings stored hashed (see auth/sessions.ts), so they
 // can never verify as access tokens either.
-import { createHash, randomBytes } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+//
+// Verifying is done here with node:crypto's HMAC rather than jose's jwtVerify: jose runs it through WebCrypto,
+// whose per-call job cost 185 us of the main thread per token (19% of the CPU of 1,000 sockets connecting),
+// against 3-5 us here. The checks are the ones jwtVerify made with our options: compact JWS of exactly three
+// base64url parts, header alg HS256 and no `crit`, the signature compared in constant time, then the claims
+// (iss, aud, exp required and in the future, nbf if present not in the future, sub/sid strings, typ).
+import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 export const JWT_ALG = 'HS256';
 export const JWT_ISSUER = 'fieldboard';
@@ -55,24 +61,55 @@ export async function signAccessToken(
   return { token, expiresAt: exp };
 }
 
-export async function verifyAccessToken(secret: Uint8Array, token: string, nowMs = Date.now()): Promise<VerifyResult> {
-  if (!token || token.length > 4096) return { ok: false, reason: 'invalid' };
-  try {
-    const { payload } = await jwtVerify(token, await hmacKey(secret), {
-      algorithms: [JWT_ALG],
-      issuer: JWT_ISSUER,
-      audience: JWT_AUDIENCE,
-      currentDate: new Date(nowMs),
-      requiredClaims: ['sub', 'exp', 'sid'],
-    });
-    if (payload.typ !== ACCESS_TYP || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
-      return { ok: false, reason: 'invalid' };
-    }
-    return { ok: true, claims: { sub: payload.sub, sid: payload.sid, exp: payload.exp as number } };
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
-    return { ok: false, reason: 'invalid' };
+/** The node:crypto key for a secret, made once (same keying as `hmacKey`). */
+const nodeKeys = new WeakMap<Uint8Array, KeyObject>();
+function nodeHmacKey(secret: Uint8Array): KeyObject {
+  let key = nodeKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(secret);
+    nodeKeys.set(secret, key);
   }
+  return key;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** An HMAC-SHA256 is 32 bytes: 43 base64url characters, unpadded. */
+const HS256_SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+const INVALID: VerifyResult = { ok: false, reason: 'invalid' };
+
+function jsonObject(part: string): Record<string, unknown> | null {
+  if (!BASE64URL.test(part)) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function verifyAccessToken(secret: Uint8Array, token: string, nowMs = Date.now()): VerifyResult {
+  if (!token || token.length > 4096) return INVALID;
+  const parts = token.split('.');
+  if (parts.length !== 3) return INVALID;
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  // The signature first: nothing of an unsigned token is parsed beyond its shape.
+  if (!HS256_SIGNATURE.test(signaturePart) || !BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart)) return INVALID;
+  const expected = createHmac('sha256', nodeHmacKey(secret)).update(`${headerPart}.${payloadPart}`).digest();
+  if (!timingSafeEqual(expected, Buffer.from(signaturePart, 'base64url'))) return INVALID;
+  const header = jsonObject(headerPart);
+  if (!header || header.alg !== JWT_ALG || 'crit' in header || 'b64' in header) return INVALID;
+  const claims = jsonObject(payloadPart);
+  if (!claims) return INVALID;
+  const { iss, aud, exp, nbf, iat, sub, sid, typ } = claims;
+  if (iss !== JWT_ISSUER) return INVALID;
+  if (!(aud === JWT_AUDIENCE || (Array.isArray(aud) && aud.includes(JWT_AUDIENCE)))) return INVALID;
+  if (typ !== ACCESS_TYP || typeof sub !== 'string' || typeof sid !== 'string') return INVALID;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return INVALID;
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) return INVALID;
+  const now = Math.floor(nowMs / 1000);
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf > now)) return INVALID;
+  if (exp <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, claims: { sub, sid, exp } };
 }
 
 /** Opaque refresh token: 256 random bits. Only its SHA-256 is stored. */
