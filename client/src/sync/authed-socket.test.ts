@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CloseCode } from '../../../shared/protocol.ts';
 import { createAuthedSocketClass, LOCAL_UNREACHABLE_CODE, type TokenResult } from './authed-socket.ts';
+import { deferPastPaint, flushDeferred } from './past-paint.ts';
 
 class FakeNative {
   static made: FakeNative[] = [];
@@ -83,5 +84,37 @@ describe('AuthedSocket', () => {
     await flush();
     expect(FakeNative.made).toHaveLength(0);
     expect(closed).toBe(false);
+  });
+
+  it('holds frames while work is deferred past the paint, then sends them in order, and before closing', async () => {
+    FakeNative.made = [];
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    try {
+      const Socket = createAuthedSocketClass(async (): Promise<TokenResult> => ({ token: 'tok' }), FakeNative as unknown as typeof WebSocket);
+      const socket = new Socket('ws://h/sync/p1');
+      await flush();
+      const native = FakeNative.made[0];
+      native.readyState = 1;
+      socket.send(new Uint8Array([1]));
+      expect(native.sent).toHaveLength(1);
+      const order: string[] = [];
+      deferPastPaint(() => order.push('stored'));
+      socket.send(new Uint8Array([2]));
+      socket.send(new Uint8Array([3]));
+      expect(native.sent).toHaveLength(1);
+      flushDeferred();
+      expect(order).toEqual(['stored']);
+      expect(native.sent.map((d) => (d as Uint8Array)[0])).toEqual([1, 2, 3]);
+
+      deferPastPaint(() => {});
+      socket.send(new Uint8Array([4]));
+      socket.close();
+      expect(native.sent.map((d) => (d as Uint8Array)[0])).toEqual([1, 2, 3, 4]);
+      expect(native.closed).toBe(true);
+    } finally {
+      flushDeferred();
+      vi.unstubAllGlobals();
+    }
   });
 });

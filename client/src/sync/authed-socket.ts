@@ -5,6 +5,7 @@
 // The token therefore never goes into the URL (where it would end up in logs).
 import { AUTH_SUBPROTOCOL_PREFIX, CloseCode, SUBPROTOCOL_FIELDBOARD } from '../../../shared/protocol.ts';
 import { FrameLimit, splitSyncFrame } from './frame-splitter.ts';
+import { deferPastPaint, hasDeferredWork } from './past-paint.ts';
 
 export type TokenResult = { token: string } | { error: 'unreachable' | 'signed-out' };
 
@@ -43,6 +44,16 @@ export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Na
     private socket: WebSocket | null = null;
     private closedByCaller = false;
     private state = 0;
+    /**
+     * Frames held while work is deferred past the next paint (a local edit: past-paint.ts), sent in order
+     * right after it; the send itself costs the input's frame several milliseconds.
+     */
+    private outbox: (ArrayBufferLike | ArrayBufferView | Blob | string)[] = [];
+    private readonly drain = (): void => {
+      const frames = this.outbox;
+      this.outbox = [];
+      for (const data of frames) this.sendNow(data);
+    };
 
     constructor(url: string | URL, _protocols?: string | string[]) {
       void this.open(String(url));
@@ -79,6 +90,14 @@ export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Na
     }
 
     send(data: ArrayBufferLike | ArrayBufferView | Blob | string): void {
+      if (this.outbox.length > 0 || hasDeferredWork()) {
+        if (this.outbox.push(data) === 1) deferPastPaint(this.drain);
+        return;
+      }
+      this.sendNow(data);
+    }
+
+    private sendNow(data: ArrayBufferLike | ArrayBufferView | Blob | string): void {
       const socket = this.socket;
       if (!socket || socket.readyState !== 1) return;
       const budget = frames.budget;
@@ -96,6 +115,8 @@ export function createAuthedSocketClass(getToken: () => Promise<TokenResult>, Na
 
     close(code?: number, reason?: string): void {
       this.closedByCaller = true;
+      // Held frames go out first: y-websocket closes on disconnect and destroy, with edits possibly held.
+      this.drain();
       if (this.socket) {
         this.socket.close(code, reason);
       } else {

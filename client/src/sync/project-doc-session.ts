@@ -15,12 +15,13 @@ import { userDb, type FieldboardDb } from '../db/database.ts';
 import { appendUpdate, applyStored, compactUpdates, countUpdates, COMPACT_THRESHOLD, loadUpdates } from '../db/update-store.ts';
 import { refreshProject } from '../projects/project-store.ts';
 import { afterNextPaint, nextPaint } from './after-paint.ts';
+import { deferPastPaint, flushDeferred } from './past-paint.ts';
 import { createAuthedSocketClass, type TokenResult } from './authed-socket.ts';
 import { decideOnClose } from './close-policy.ts';
 import { computeSyncState, type Connection, type SyncProblem, type SyncStatus } from './connection-status.ts';
 import { FrameLimit } from './frame-splitter.ts';
 import { TaskIndexer } from './task-indexer.ts';
-import { applySavedVector, describeLocalChange, recordLocalChange } from './unsaved-tracker.ts';
+import { applySavedVector, describeLocalChange, recordLocalChange, type LocalChange } from './unsaved-tracker.ts';
 import { userColor } from './user-color.ts';
 
 /** A board preview is stored this long after the last change (db/board-preview.ts). */
@@ -86,11 +87,19 @@ export class ProjectSession {
   private connection: Connection = 'offline';
   private unsavedCount = 0;
   /**
-   * Local changes whose IndexedDB write (update + pending-change row) has not completed. They count as
-   * unsaved: until the write lands, the pending-change table cannot show them, and a page closed now would
-   * lose them. A failed write never decrements, so the indicator can never say "saved" for it.
+   * Local changes whose IndexedDB write (update + pending-change row) has not completed, deferred ones
+   * included. They count as unsaved: until the write lands, the pending-change table cannot show them, and
+   * a page closed now would lose them. A failed write never decrements, so the indicator can never say
+   * "saved" for it.
    */
   private localWritesInFlight = 0;
+  /**
+   * Updates not yet queued for IndexedDB, in order. A local edit's rows are written in a task after the
+   * next paint (past-paint.ts), so the frame that shows the edit does not wait for them; anything that
+   * relies on them being stored (a remote update's row, a saved vector, a preview, flush, a page exit)
+   * queues them first.
+   */
+  private unqueuedRows: { update: Uint8Array; change: (LocalChange & { at: number }) | null }[] = [];
   private lastSavedAt: number | null = null;
   private lastActivityAt = 0;
   private connectionOpenedAt = 0;
@@ -211,6 +220,7 @@ export class ProjectSession {
       // Built now and queued behind the update appends queued so far, so the seq it is stored with covers
       // exactly the updates it shows.
       const data = this.previewSource();
+      this.queueRows();
       this.previewFresh = true;
       this.enqueue(() => writeBoardPreview(this.db, this.projectId, data));
     }, PREVIEW_SAVE_DELAY_MS);
@@ -349,17 +359,34 @@ export class ProjectSession {
     }
     this.indexer.apply(tr, byOthers);
     if (change) this.localWritesInFlight++;
-    this.enqueue(async () => {
-      await appendUpdate(this.db, this.projectId, update);
-      if (!change) return;
-      await recordLocalChange(this.db, this.projectId, change, TAB_ID);
-      // The row is in IndexedDB now; count it until the live query (which will include it) catches up.
-      this.localWritesInFlight--;
-      this.unsavedCount++;
-      this.changed();
-    });
+    this.unqueuedRows.push({ update, change: change && { ...change, at: Date.now() } });
+    // This tab's edit: stored (and sent, authed-socket.ts) right after the frame that shows it. Others'
+    // updates, and anything held before them, are queued at once.
+    if (change) deferPastPaint(this.queueRowsBound);
+    else this.queueRows();
     this.scheduleStatus();
   };
+
+  private readonly queueRowsBound = (): void => this.queueRows();
+
+  /** Queues the held rows' IndexedDB write: the updates and their pending-change rows, in one transaction. */
+  private queueRows(): void {
+    if (this.unqueuedRows.length === 0) return;
+    const rows = this.unqueuedRows;
+    this.unqueuedRows = [];
+    const changes = rows.flatMap((row) => (row.change ? [row.change] : []));
+    this.enqueue(async () => {
+      await this.db.transaction('rw', this.db.docUpdates, this.db.pendingChanges, this.db.docMeta, async () => {
+        for (const row of rows) await appendUpdate(this.db, this.projectId, row.update);
+        for (const change of changes) await recordLocalChange(this.db, this.projectId, change, TAB_ID, change.at);
+      });
+      if (changes.length === 0) return;
+      // The rows are in IndexedDB now; count them until the live query (which will include them) catches up.
+      this.localWritesInFlight -= changes.length;
+      this.unsavedCount += changes.length;
+      this.changed();
+    });
+  }
 
   private hasForeignInserts(tr: Y.Transaction): boolean {
     for (const [client, clock] of tr.afterState) {
@@ -372,6 +399,7 @@ export class ProjectSession {
     this.savedOnConnection++;
     const ctx = { tabId: TAB_ID, connectionOpenedAt: this.connectionOpenedAt, afterHandshake: this.savedOnConnection > 1 };
     // Queued behind the writes so a change is recorded before the saved vector that covers it is applied.
+    this.queueRows();
     this.enqueue(async () => {
       await applySavedVector(this.db, this.projectId, vector, ctx);
       if ((await countUpdates(this.db, this.projectId)) > COMPACT_THRESHOLD) await compactUpdates(this.db, this.projectId);
@@ -384,6 +412,8 @@ export class ProjectSession {
 
   /** Resolves once every queued IndexedDB write has finished (tests, sign-out). */
   flush(): Promise<unknown> {
+    flushDeferred();
+    this.queueRows();
     return this.writeChain;
   }
 
@@ -461,6 +491,7 @@ export class ProjectSession {
     this.destroyed = true;
     if (this.statusTimer) clearTimeout(this.statusTimer);
     if (this.previewTimer) clearTimeout(this.previewTimer);
+    this.queueRows();
     const indexed = this.indexer.flush();
     for (const cleanup of this.cleanups) cleanup();
     this.doc.off('update', this.onUpdate);

@@ -144,6 +144,53 @@ describe('project session', () => {
     expect(session.undoManager.canUndo()).toBe(true);
   });
 
+  it('stores and sends a local edit after the next paint, counts it as unsaved meanwhile, and a page exit writes it at once', async () => {
+    // No frame comes (a tab closed before its next paint): only the fallback timer or a page exit runs the deferred work.
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    session = new ProjectSession(PROJECT, userId, 'Una');
+    await until(() => ServerSocket.all.length === 1);
+    const ws = ServerSocket.all[0];
+    ws.open();
+    const server = new Y.Doc();
+    ws.push(step2(server));
+    ws.push(saved(server));
+    await until(() => session!.getView().status.state === 'saved');
+    await session.flush();
+    const db = userDb(userId);
+    const rowsBefore = await db.docUpdates.where('projectId').equals(PROJECT).count();
+    const sentBefore = ws.received.length;
+
+    createTask(session.doc, { title: 'Grease the hinges' }, { origin: session.origin });
+    expect(session.getView().status.unsavedCount).toBe(1);
+    expect(session.getView().status.state).toBe('syncing');
+    await new Promise((r) => setTimeout(r, 30));
+    // Held past the paint: neither sent nor stored yet.
+    expect(ws.received.length).toBe(sentBefore);
+    expect(await db.docUpdates.where('projectId').equals(PROJECT).count()).toBe(rowsBefore);
+    expect(await db.pendingChanges.where('projectId').equals(PROJECT).count()).toBe(0);
+    // The stored count (0) reaching the session meanwhile must not make it claim "saved".
+    await db.docMeta.update(PROJECT, { lastSavedAt: Date.now() });
+    await until(() => session!.getView().status.lastSavedAt !== null);
+    expect(session.getView().status.unsavedCount).toBe(1);
+    expect(session.getView().status.state).not.toBe('saved');
+
+    // The page goes away: the edit is sent and its IndexedDB write starts within the pagehide task.
+    const transaction = vi.spyOn(db, 'transaction');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(ws.received.length).toBe(sentBefore + 1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(transaction).toHaveBeenCalled();
+    transaction.mockRestore();
+    await until(async () => (await db.pendingChanges.where('projectId').equals(PROJECT).count()) === 1);
+    expect(await db.docUpdates.where('projectId').equals(PROJECT).count()).toBe(rowsBefore + 1);
+    ws.applyReceived(server);
+    expect(server.getMap('tasks').size).toBe(1);
+    ws.push(saved(server));
+    await until(() => session!.getView().status.state === 'saved');
+    expect(session.getView().status.unsavedCount).toBe(0);
+  });
+
   it('reconnects with a different token after TokenExpired, and stops for good on NotFound', async () => {
     session = new ProjectSession(PROJECT, userId, 'Una');
     await until(() => ServerSocket.all.length === 1);

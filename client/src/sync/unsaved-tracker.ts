@@ -5,11 +5,15 @@
 import * as Y from 'yjs';
 import type { FieldboardDb, PendingChange } from '../db/database.ts';
 
-/** What one local transaction changed, in saved-vector terms; null when it changed nothing. */
-export function describeLocalChange(
-  doc: Y.Doc,
-  tr: Y.Transaction,
-): { clientId: number; clock: number; deleteOnly: boolean } | null {
+/** What one local transaction changed, in saved-vector terms. */
+export interface LocalChange {
+  clientId: number;
+  clock: number;
+  deleteOnly: boolean;
+}
+
+/** What one local transaction changed; null when it changed nothing. */
+export function describeLocalChange(doc: Y.Doc, tr: Y.Transaction): LocalChange | null {
   const clientId = doc.clientID;
   const before = tr.beforeState.get(clientId) ?? 0;
   const after = tr.afterState.get(clientId) ?? 0;
@@ -47,7 +51,7 @@ export function isDurable(change: PendingChange, vector: Map<number, number>, ct
 export async function recordLocalChange(
   db: FieldboardDb,
   projectId: string,
-  change: { clientId: number; clock: number; deleteOnly: boolean },
+  change: LocalChange,
   tabId: string,
   now = Date.now(),
 ): Promise<void> {
