@@ -1,12 +1,12 @@
 // task_counts (migration 0004) must equal a GROUP BY over tasks after every kind of write the server and
 // the seeder make, and the list's totals (summed from it when the filters allow) must equal a plain count;
-// totals the list remembers (0005's task_list_versions) must follow every change.
+// totals and pages the list remembers (task_list_versions, 0005 and 0006) must follow every change.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuerySchema } from '../../../shared/schemas/tasks.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { seedTasks } from './seed.ts';
-import { listTasks } from './task-queries.ts';
+import { getTask, listTasks } from './task-queries.ts';
 
 let db: TestDatabase;
 const users: string[] = [];
@@ -253,6 +253,89 @@ describe('remembered totals (task_list_versions, migration 0005)', () => {
     // The next real change of this project recounts, including the row written without triggers.
     await db.sql`UPDATE tasks SET title = 'budget seen' WHERE id = ${await oneTask('other')}`;
     expect(await total()).toBe(await recount());
+  });
+});
+
+describe('remembered pages (task_list_versions with tags, migration 0006)', () => {
+  // Every task of project B fits one page: the page's membership is then a set to compare with a query.
+  const all = TaskListQuerySchema.parse({ per_page: '100' });
+  const page = async (q: typeof all) => JSON.parse((await listTasks(db.sql, projectB, { userId: users[0]! }, q)).data) as { id: string }[];
+  const byTagName = (name: string) => TaskListQuerySchema.parse({ tag: name, per_page: '100' });
+  let tagId: string, taskId: string, otherTaskId: string;
+
+  /** The page equals the tasks as read now: each item as GET /api/tasks/:id gives it, the set as a query. */
+  async function expectCurrent(step: string, tagName: string) {
+    const items = await page(all);
+    const fresh = await Promise.all(items.map((t) => getTask(db.sql, t.id)));
+    expect({ step, items }).toEqual({ step, items: fresh });
+    const live = await db.sql<{ id: string }[]>`SELECT id FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL`;
+    expect({ step, ids: items.map((t) => t.id).sort() }).toEqual({ step, ids: live.map((r) => r.id).sort() });
+    const tagged = await db.sql<{ id: string }[]>`
+      SELECT tt.task_id AS id FROM task_tags tt JOIN tags g ON g.id = tt.tag_id AND g.deleted_at IS NULL JOIN tasks t ON t.id = tt.task_id
+      WHERE g.project_id = ${projectB} AND lower(g.name) = lower(${tagName}) AND t.deleted_at IS NULL`;
+    expect({ step, tagged: (await page(byTagName(tagName))).map((t) => t.id).sort() }).toEqual({ step, tagged: tagged.map((r) => r.id).sort() });
+  }
+
+  beforeAll(async () => {
+    tagId = randomUUID();
+    await db.sql`INSERT INTO tags (id, project_id, name) VALUES (${tagId}, ${projectB}, 'Paging')`;
+    const [a, b] = await db.sql<{ id: string }[]>`SELECT id FROM tasks WHERE project_id = ${projectB} AND deleted_at IS NULL ORDER BY id LIMIT 2`;
+    taskId = a!.id;
+    otherTaskId = b!.id;
+  });
+
+  it('follow changes of tasks, task tags and tags', async () => {
+    let tagName = 'Paging';
+    const steps: [string, () => Promise<unknown>][] = [
+      ['title edit', () => db.sql`UPDATE tasks SET title = 'retitled for paging' WHERE id = ${taskId}`],
+      ['tag attached', () => db.sql`INSERT INTO task_tags (project_id, task_id, tag_id) VALUES (${projectB}, ${taskId}, ${tagId})`],
+      ['second task tagged', () => db.sql`INSERT INTO task_tags (project_id, task_id, tag_id) VALUES (${projectB}, ${otherTaskId}, ${tagId})`],
+      ['tag soft-deleted', () => db.sql`UPDATE tags SET deleted_at = now() WHERE id = ${tagId}`],
+      ['tag restored', () => db.sql`UPDATE tags SET deleted_at = NULL WHERE id = ${tagId}`],
+      ['tag renamed', async () => {
+        await db.sql`UPDATE tags SET name = 'Paged' WHERE id = ${tagId}`;
+        tagName = 'Paged';
+      }],
+      ['tag detached', () => db.sql`DELETE FROM task_tags WHERE task_id = ${taskId} AND tag_id = ${tagId}`],
+      ['tag deleted', () => db.sql`DELETE FROM tags WHERE id = ${tagId}`],
+      ['task soft-deleted', () => db.sql`UPDATE tasks SET deleted_at = now() WHERE id = ${otherTaskId}`],
+    ];
+    await expectCurrent('before', tagName);
+    for (const [step, change] of steps) {
+      // Each step changes what one of the two pages shows (the tag page by the name it had before the step).
+      const nameBefore = tagName;
+      const before = JSON.stringify(await page(all)) + JSON.stringify(await page(byTagName(nameBefore)));
+      await change();
+      await expectCurrent(step, tagName);
+      const after = JSON.stringify(await page(all)) + JSON.stringify(await page(byTagName(nameBefore)));
+      expect({ step, changed: after !== before }).toEqual({ step, changed: true });
+    }
+  });
+
+  it('are read from memory while the version holds', async () => {
+    const remembered = await page(all);
+    // Written with triggers off (replication role): the version stays, so the list answers what it remembered.
+    const conn = await db.sql.reserve();
+    try {
+      await conn`SET session_replication_role = replica`;
+      await conn`UPDATE tasks SET title = 'changed behind the version' WHERE id = ${taskId}`;
+      await conn`SET session_replication_role = DEFAULT`;
+    } finally {
+      conn.release();
+    }
+    expect(await page(all)).toEqual(remembered);
+    // A page never asked for before is read from the table.
+    const other = await page(TaskListQuerySchema.parse({ per_page: '99' }));
+    expect(other.find((t) => t.id === taskId)).toMatchObject({ title: 'changed behind the version' });
+    // The next real change of the project's tasks makes the remembered page stale.
+    await db.sql`UPDATE tasks SET priority = 'HIGH' WHERE id = ${taskId}`;
+    expect((await page(all)).find((t) => t.id === taskId)).toMatchObject({ title: 'changed behind the version', priority: 'HIGH' });
+  });
+
+  it('answer nothing to a non-member, remembered or not', async () => {
+    await page(all); // remembered for a member
+    const outsider = await listTasks(db.sql, projectB, { userId: users[2]! }, all);
+    expect(outsider).toMatchObject({ live: true, role: null, data: '[]' });
   });
 });
 

@@ -178,6 +178,43 @@ function totalCache(sql: Sql) {
   return cache;
 }
 
+/**
+ * Whole pages, remembered the same way: the page's JSON text and total with the version they were read at.
+ * A page depends on the project's tasks, task_tags and tags, all of which change the version (0005, 0006), and
+ * on nothing about the reader but being a member (checked by every request's statement, hit or not). While
+ * the version holds, the statement reads the session, the role and the version only. Bounded by the text kept.
+ */
+interface RememberedPage {
+  version: string;
+  total: number;
+  data: string;
+}
+const pageCaches = new WeakMap<Sql, { pages: Map<string, RememberedPage>; chars: number }>();
+const PAGE_CACHE_MAX_CHARS = 8 * 2 ** 20;
+
+function pageCache(sql: Sql) {
+  let cache = pageCaches.get(sql);
+  if (!cache) pageCaches.set(sql, (cache = { pages: new Map(), chars: 0 }));
+  return cache;
+}
+
+function rememberPage(sql: Sql, key: string, page: RememberedPage): void {
+  const cache = pageCache(sql);
+  forgetPage(cache, key);
+  if (page.data.length > PAGE_CACHE_MAX_CHARS / 16) return;
+  // Oldest first out (Map keeps insertion order; a hit re-inserts).
+  while (cache.chars + page.data.length > PAGE_CACHE_MAX_CHARS) forgetPage(cache, cache.pages.keys().next().value!);
+  cache.pages.set(key, page);
+  cache.chars += page.data.length;
+}
+
+function forgetPage(cache: { pages: Map<string, RememberedPage>; chars: number }, key: string): void {
+  const old = cache.pages.get(key);
+  if (!old) return;
+  cache.pages.delete(key);
+  cache.chars -= old.data.length;
+}
+
 /** The filters a counted total depends on, as a cache key (page, per_page and sort do not change a total). */
 function totalKey(projectId: string, q: TaskListQuery, search: string | null): string {
   return JSON.stringify([projectId, q.include_deleted ?? null, q.status ?? null, q.priority ?? null, q.assignee_id ?? null,
@@ -189,8 +226,10 @@ interface ListRow {
   live: boolean;
   role: Role | null;
   version: string | null;
+  /** False when the remembered page is still exact: then total and data are null. */
+  fresh: boolean;
   total: string | null;
-  data: string;
+  data: string | null;
 }
 
 /**
@@ -261,7 +300,12 @@ export async function listTasks(
     counts ? countedTotal(sql, projectId, q)
     : known ? sql`CASE WHEN r.version = ${known.version}::bigint THEN ${known.total}::bigint ELSE ${countRows} END`
     : countRows;
-  const version = key ? sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})` : sql`NULL::bigint`;
+  const version = sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})`;
+  // The whole page, when remembered at the version the statement reads (see pageCaches): neither the total nor
+  // the page is computed then (`fresh` false).
+  const pageKey = JSON.stringify([projectId, q]);
+  const remembered = pageCache(sql).pages.get(pageKey);
+  const fresh = remembered ? sql`r.version IS DISTINCT FROM ${remembered.version}::bigint` : sql`true`;
 
   const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
   const [head] = await sql<ListRow[]>`
@@ -270,22 +314,29 @@ export async function listTasks(
     r AS MATERIALIZED (SELECT CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a),
     h AS MATERIALIZED (
       -- The CASE keeps the total (and the page below) from being computed for a non-member.
-      SELECT r.role, r.version, CASE WHEN r.role IS NOT NULL THEN ${total} END AS total,
-        ${q.search ? sql`CASE WHEN r.role IS NOT NULL THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
+      SELECT r.role, r.version, ${fresh} AS fresh, CASE WHEN r.role IS NOT NULL AND ${fresh} THEN ${total} END AS total,
+        ${q.search ? sql`CASE WHEN r.role IS NOT NULL AND ${fresh} THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
       FROM r)
-    SELECT a.live, h.role, h.version, h.total, COALESCE((
+    SELECT a.live, h.role, h.version, h.fresh, h.total, CASE WHEN h.fresh THEN COALESCE((
       SELECT '[' || string_agg(${sql.unsafe(TASK_JSON)}, ',' ORDER BY ${orderBy(sql, q.sort)}) || ']'
-      FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page JOIN tasks t ON t.id = page.id), '[]') AS data
+      FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page JOIN tasks t ON t.id = page.id), '[]') END AS data
     FROM a, h`;
   if (!head?.live) return { ...none, live: false };
   if (!head.role) return none;
+  if (!head.fresh && remembered) {
+    rememberPage(sql, pageKey, remembered); // most recently used
+    return { live: true, role: head.role, data: remembered.data, pagination: paginate(q.page, q.per_page, remembered.total) };
+  }
   const count = Number(head.total ?? 0);
+  const data = head.data ?? '[]';
   if (key && head.version !== null) {
     cache.delete(key);
     if (cache.size >= TOTAL_CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(key, { version: head.version, total: count });
   }
-  return { live: true, role: head.role, data: head.data, pagination: paginate(q.page, q.per_page, count) };
+  if (head.version !== null) rememberPage(sql, pageKey, { version: head.version, total: count, data });
+  else forgetPage(pageCache(sql), pageKey);
+  return { live: true, role: head.role, data, pagination: paginate(q.page, q.per_page, count) };
 }
 
 /**
