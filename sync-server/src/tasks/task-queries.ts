@@ -182,7 +182,7 @@ function totalCache(sql: Sql) {
  * Whole pages, remembered the same way: the page's JSON text and total with the version they were read at.
  * A page depends on the project's tasks, task_tags and tags, all of which change the version (0005, 0006), and
  * on nothing about the reader but being a member (checked by every request's statement, hit or not). While
- * the version holds, the statement reads the session, the role and the version only. Bounded by the text kept.
+ * the version holds, a request reads the session, the role and the version only. Bounded by the text kept.
  */
 interface RememberedPage {
   version: string;
@@ -226,10 +226,8 @@ interface ListRow {
   live: boolean;
   role: Role | null;
   version: string | null;
-  /** False when the remembered page is still exact: then total and data are null. */
-  fresh: boolean;
   total: string | null;
-  data: string | null;
+  data: string;
 }
 
 /**
@@ -301,34 +299,42 @@ export async function listTasks(
     : known ? sql`CASE WHEN r.version = ${known.version}::bigint THEN ${known.total}::bigint ELSE ${countRows} END`
     : countRows;
   const version = sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})`;
-  // The whole page, when remembered at the version the statement reads (see pageCaches): neither the total nor
-  // the page is computed then (`fresh` false).
+  const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
+
+  // A remembered page (see pageCaches) is answered after a small statement (session, role, version) when its
+  // version still holds; otherwise the full statement below runs. A statement of its own, not a branch of the
+  // full one: PostgreSQL would plan the page's subqueries on every request even where it never runs them.
   const pageKey = JSON.stringify([projectId, q]);
   const remembered = pageCache(sql).pages.get(pageKey);
-  const fresh = remembered ? sql`r.version IS DISTINCT FROM ${remembered.version}::bigint` : sql`true`;
+  if (remembered) {
+    const [check] = await sql<{ live: boolean; role: Role | null; version: string | null }[]>`
+      WITH a AS MATERIALIZED (SELECT ${live} AS live)
+      SELECT a.live, CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a`;
+    if (!check?.live) return { ...none, live: false };
+    if (!check.role) return none;
+    if (check.version === remembered.version) {
+      rememberPage(sql, pageKey, remembered); // most recently used
+      return { live: true, role: check.role, data: remembered.data, pagination: paginate(q.page, q.per_page, remembered.total) };
+    }
+  }
 
-  const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
   const [head] = await sql<ListRow[]>`
     WITH a AS MATERIALIZED (SELECT ${live} AS live),
     -- The role (and so everything below) only for a live session.
     r AS MATERIALIZED (SELECT CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a),
     h AS MATERIALIZED (
       -- The CASE keeps the total (and the page below) from being computed for a non-member.
-      SELECT r.role, r.version, ${fresh} AS fresh, CASE WHEN r.role IS NOT NULL AND ${fresh} THEN ${total} END AS total,
-        ${q.search ? sql`CASE WHEN r.role IS NOT NULL AND ${fresh} THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
+      SELECT r.role, r.version, CASE WHEN r.role IS NOT NULL THEN ${total} END AS total,
+        ${q.search ? sql`CASE WHEN r.role IS NOT NULL THEN ${countedTotal(sql, projectId, q)} END` : sql`NULL::numeric`} AS scope
       FROM r)
-    SELECT a.live, h.role, h.version, h.fresh, h.total, CASE WHEN h.fresh THEN COALESCE((
+    SELECT a.live, h.role, h.version, h.total, COALESCE((
       SELECT '[' || string_agg(${sql.unsafe(TASK_JSON)}, ',' ORDER BY ${orderBy(sql, q.sort)}) || ']'
-      FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page JOIN tasks t ON t.id = page.id), '[]') END AS data
+      FROM (${pageIds(sql, q, condition, and(walkWhere), offset)}) page JOIN tasks t ON t.id = page.id), '[]') AS data
     FROM a, h`;
   if (!head?.live) return { ...none, live: false };
   if (!head.role) return none;
-  if (!head.fresh && remembered) {
-    rememberPage(sql, pageKey, remembered); // most recently used
-    return { live: true, role: head.role, data: remembered.data, pagination: paginate(q.page, q.per_page, remembered.total) };
-  }
   const count = Number(head.total ?? 0);
-  const data = head.data ?? '[]';
+  const data = head.data;
   if (key && head.version !== null) {
     cache.delete(key);
     if (cache.size >= TOTAL_CACHE_MAX) cache.delete(cache.keys().next().value!);
