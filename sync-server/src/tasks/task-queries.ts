@@ -251,6 +251,24 @@ export async function listTasks(
     return { ...none, live: row?.live === true };
   }
   if (!isUuid(projectId) || !isUuid(readerId)) return none;
+  // A remembered page (see pageCaches) is answered after a small statement (session, role, version) when its
+  // version still holds; otherwise the full statement below runs. A statement of its own, not a branch of the
+  // full one: PostgreSQL would plan the page's subqueries on every request even where it never runs them.
+  const pageKey = JSON.stringify([projectId, q]);
+  const remembered = pageCache(sql).pages.get(pageKey);
+  if (remembered) {
+    const [check] = await sql<{ live: boolean; role: Role | null; version: string | null }[]>`
+      WITH a AS MATERIALIZED (SELECT ${reader.session ? sessionLiveSql(sql, reader.session) : sql`true`} AS live)
+      SELECT a.live, CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role,
+        (SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId}) AS version FROM a`;
+    if (!check?.live) return { ...none, live: false };
+    if (!check.role) return none;
+    if (check.version === remembered.version) {
+      rememberPage(sql, pageKey, remembered); // most recently used
+      return { live: true, role: check.role, data: remembered.data, pagination: paginate(q.page, q.per_page, remembered.total) };
+    }
+  }
+
   const where: Fragment[] = [sql`t.project_id = ${projectId}`];
   if (q.include_deleted === 'only') where.push(sql`t.deleted_at IS NOT NULL`);
   else if (q.include_deleted !== true) where.push(sql`t.deleted_at IS NULL`);
@@ -300,23 +318,6 @@ export async function listTasks(
     : countRows;
   const version = sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})`;
   const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
-
-  // A remembered page (see pageCaches) is answered after a small statement (session, role, version) when its
-  // version still holds; otherwise the full statement below runs. A statement of its own, not a branch of the
-  // full one: PostgreSQL would plan the page's subqueries on every request even where it never runs them.
-  const pageKey = JSON.stringify([projectId, q]);
-  const remembered = pageCache(sql).pages.get(pageKey);
-  if (remembered) {
-    const [check] = await sql<{ live: boolean; role: Role | null; version: string | null }[]>`
-      WITH a AS MATERIALIZED (SELECT ${live} AS live)
-      SELECT a.live, CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a`;
-    if (!check?.live) return { ...none, live: false };
-    if (!check.role) return none;
-    if (check.version === remembered.version) {
-      rememberPage(sql, pageKey, remembered); // most recently used
-      return { live: true, role: check.role, data: remembered.data, pagination: paginate(q.page, q.per_page, remembered.total) };
-    }
-  }
 
   const [head] = await sql<ListRow[]>`
     WITH a AS MATERIALIZED (SELECT ${live} AS live),
