@@ -2,7 +2,8 @@
 // idle process seldom does: its RSS stays at the peak of the load for good (bench scenario 4: 1.2-1.7x the
 // baseline minutes after every client left). When the process runs with --expose-gc (scripts/start.mjs, the
 // Dockerfile), one full collection runs once at least `minUnloads` rooms unloaded and unloading then went quiet
-// for `quietMs`, which lets V8 and malloc hand those pages back. One stop-the-world pause of tens of ms, at a
+// for `quietMs` (1 s: unloads come in bursts, as rooms left together time out together), which lets V8 and
+// malloc hand those pages back. One stop-the-world pause of tens of ms, at a
 // moment when the rooms it would delay have just gone.
 import type { Logger } from '../logger.ts';
 
@@ -19,7 +20,7 @@ export interface IdleCollector {
 }
 
 export function createIdleCollector(gc: (() => void) | undefined, logger: Logger, opts: IdleCollectorOptions = {}): IdleCollector {
-  const quietMs = opts.quietMs ?? 2000;
+  const quietMs = opts.quietMs ?? 1000;
   const minUnloads = opts.minUnloads ?? 100;
   let unloads = 0;
   let timer: NodeJS.Timeout | undefined;
