@@ -140,3 +140,12 @@ export async function createProjectViaApi(request: APIRequestContext, token: str
   const body = (await res.json()) as { data: { id: string } };
   return body.data.id;
 }
+
+/**
+ * After a keyboard pick-up: dnd-kit's KeyboardSensor starts listening for arrow keys in a setTimeout(0) after
+ * activation, and the pick-up announcement can be in the DOM before that timer ran, so an arrow key sent at
+ * once may be lost (a person cannot press that fast; a test can). A timer queued now runs after dnd-kit's.
+ */
+export async function untilKeyboardDragListens(page: Page) {
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}

@@ -1,6 +1,6 @@
 // Issue 5, test 5: a card moved with the keyboard alone; a card moved with "Move to..." on a phone screen.
 import { expect, test } from '@playwright/test';
-import { card, column, createProjectViaUi, expectAllSaved, quickAdd, registerViaUi, screenshot, uniqueEmail } from './helpers.ts';
+import { card, column, createProjectViaUi, expectAllSaved, quickAdd, registerViaUi, screenshot, uniqueEmail, untilKeyboardDragListens } from './helpers.ts';
 
 test('a card moved with the keyboard alone', async ({ page }) => {
   await registerViaUi(page, { name: 'Kim Keys', email: uniqueEmail('keys') });
@@ -15,6 +15,7 @@ test('a card moved with the keyboard alone', async ({ page }) => {
   await expect(handle).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByText(/Picked up task Second task in To do/)).toBeAttached();
+  await untilKeyboardDragListens(page);
   await page.keyboard.press('ArrowRight');
   await expect(page.getByText(/Task Second task is over In progress/)).toBeAttached();
   await page.keyboard.press('Space');
@@ -27,6 +28,7 @@ test('a card moved with the keyboard alone', async ({ page }) => {
   await card(page, 'First task').getByRole('button', { name: 'Drag First task' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByText(/Picked up task First task in To do, position 1 of 2/)).toBeAttached();
+  await untilKeyboardDragListens(page);
   await page.keyboard.press('ArrowDown');
   await expect(page.getByText(/Task First task is over To do, position 2 of 2/)).toBeAttached();
   await page.keyboard.press('Enter');

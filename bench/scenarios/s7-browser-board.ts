@@ -272,6 +272,9 @@ export async function keyboardMove(page: Page, from: Column, beforeDrop?: () => 
   await card.locator('.drag-handle').focus();
   await page.keyboard.press('Space');
   await page.getByText(`Picked up task ${title} in ${COLUMN_NAMES[from]}`).waitFor({ state: 'attached', timeout: 10_000 });
+  // dnd-kit's KeyboardSensor listens for arrow keys only from a setTimeout(0) after the pick-up, which the
+  // announcement can precede: an arrow sent at once was lost now and then. A timer queued now runs after it.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   await page.keyboard.press('ArrowRight');
   try {
     await page.getByText(`Task ${title} is over ${COLUMN_NAMES[to]}`).waitFor({ state: 'attached', timeout: 10_000 });

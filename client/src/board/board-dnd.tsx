@@ -16,8 +16,10 @@ import {
   useSensor,
   useSensors,
   type Announcements,
+  type ClientRect,
   type DragEndEvent,
   type DragStartEvent,
+  type KeyboardCoordinateGetter,
   type SensorDescriptor,
   type SensorOptions,
   type UniqueIdentifier,
@@ -84,7 +86,36 @@ const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
 // gives every draggable new listeners, which re-rendered every card on each render of the board.
 const MOUSE_OPTIONS = { activationConstraint: { distance: 6 } };
 const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 8 } };
-const KEYBOARD_OPTIONS = { coordinateGetter: sortableKeyboardCoordinates };
+
+const ARROWS = new Set(['ArrowDown', 'ArrowRight', 'ArrowUp', 'ArrowLeft']);
+
+function rectOf(node: HTMLElement): ClientRect {
+  const { top, left, width, height, bottom, right } = node.getBoundingClientRect();
+  return { top, left, width, height, bottom, right };
+}
+
+/**
+ * dnd-kit's sortable arrow keys, also right after pick-up. dnd-kit measures the card and the drop targets in
+ * an effect after the drag starts; an arrow pressed before that effect ran found no rects and did nothing (2
+ * of 8 quick Space-then-ArrowRight presses in a browser). What is not measured yet is measured here.
+ */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  const found = sortableKeyboardCoordinates(event, args);
+  if (found || !ARROWS.has(event.code)) return found;
+  const { context } = args;
+  const droppableRects = new Map(context.droppableRects);
+  let measured = false;
+  for (const container of context.droppableContainers.getEnabled()) {
+    const node = container.node.current;
+    if (droppableRects.has(container.id) || !node) continue;
+    droppableRects.set(container.id, rectOf(node));
+    measured = true;
+  }
+  const collisionRect = context.collisionRect ?? (context.activeNode ? rectOf(context.activeNode) : null);
+  if (!collisionRect || (!measured && context.collisionRect)) return undefined;
+  return sortableKeyboardCoordinates(event, { ...args, context: { ...context, droppableRects, collisionRect } });
+};
+const KEYBOARD_OPTIONS = { coordinateGetter: keyboardCoordinates };
 
 export function BoardDnd({ columns, titles, disabled, inactive = false, onDrop, renderOverlay, children }: BoardDndProps) {
   const [activeId, setActiveId] = useState<string | null>(null);
