@@ -274,6 +274,9 @@ describe('remembered pages (task_list_versions with tags, migration 0006)', () =
       SELECT tt.task_id AS id FROM task_tags tt JOIN tags g ON g.id = tt.tag_id AND g.deleted_at IS NULL JOIN tasks t ON t.id = tt.task_id
       WHERE g.project_id = ${projectB} AND lower(g.name) = lower(${tagName}) AND t.deleted_at IS NULL`;
     expect({ step, tagged: (await page(byTagName(tagName))).map((t) => t.id).sort() }).toEqual({ step, tagged: tagged.map((r) => r.id).sort() });
+    // A tag filter's total is counted, and remembered per version like a search's (page 2 shares it).
+    const secondPage = await listTasks(db.sql, projectB, { userId: users[0]! }, TaskListQuerySchema.parse({ tag: tagName, per_page: '1', page: '2' }));
+    expect({ step, total: secondPage.pagination.total }).toEqual({ step, total: tagged.length });
   }
 
   beforeAll(async () => {

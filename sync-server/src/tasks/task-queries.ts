@@ -166,8 +166,7 @@ function rankIn(sql: Sql, expr: string, values: number[]): Fragment {
  * task_list_versions.version they were counted at (0005: a new version from a sequence in the same
  * transaction as every change of the project's tasks). The list's statement reads the current version in
  * its own snapshot and uses the remembered total only when it is still that version, so a total is never
- * stale: any change of the project's tasks makes the next such request count again. Tag filters are not
- * remembered (they also depend on task_tags and tags, which do not bump the version).
+ * stale: any change of the project's tasks, task tags or tags (0006) makes the next such request count again.
  */
 const totalCaches = new WeakMap<Sql, Map<string, { version: string; total: number }>>();
 const TOTAL_CACHE_MAX = 2000;
@@ -218,7 +217,7 @@ function forgetPage(cache: { pages: Map<string, RememberedPage>; chars: number }
 /** The filters a counted total depends on, as a cache key (page, per_page and sort do not change a total). */
 function totalKey(projectId: string, q: TaskListQuery, search: string | null): string {
   return JSON.stringify([projectId, q.include_deleted ?? null, q.status ?? null, q.priority ?? null, q.assignee_id ?? null,
-    q.reporter_id ?? null, q.due_before ?? null, q.due_after ?? null, search]);
+    q.reporter_id ?? null, q.due_before ?? null, q.due_after ?? null, q.tag ?? null, search]);
 }
 
 /** The list statement's one row: the head, and the page as JSON text (see TASK_JSON). */
@@ -251,6 +250,8 @@ export async function listTasks(
     return { ...none, live: row?.live === true };
   }
   if (!isUuid(projectId) || !isUuid(readerId)) return none;
+  const live = () => (reader.session ? sessionLiveSql(sql, reader.session) : sql`true`);
+  const version = () => sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})`;
   // A remembered page (see pageCaches) is answered after a small statement (session, role, version) when its
   // version still holds; otherwise the full statement below runs. A statement of its own, not a branch of the
   // full one: PostgreSQL would plan the page's subqueries on every request even where it never runs them.
@@ -258,9 +259,8 @@ export async function listTasks(
   const remembered = pageCache(sql).pages.get(pageKey);
   if (remembered) {
     const [check] = await sql<{ live: boolean; role: Role | null; version: string | null }[]>`
-      WITH a AS MATERIALIZED (SELECT ${reader.session ? sessionLiveSql(sql, reader.session) : sql`true`} AS live)
-      SELECT a.live, CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role,
-        (SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId}) AS version FROM a`;
+      WITH a AS MATERIALIZED (SELECT ${live()} AS live)
+      SELECT a.live, CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version()} AS version FROM a`;
     if (!check?.live) return { ...none, live: false };
     if (!check.role) return none;
     if (check.version === remembered.version) {
@@ -309,20 +309,17 @@ export async function listTasks(
   // The total: summed from task_counts when the filters allow, else counted (or remembered, see totalCaches).
   const counts = !(q.tag || q.search || q.due_before || q.due_after || q.reporter_id);
   const cache = totalCache(sql);
-  const key = counts || q.tag ? null : totalKey(projectId, q, q.search ? JSON.stringify(searchPlan(q.search)) : null);
+  const key = counts ? null : totalKey(projectId, q, q.search ? JSON.stringify(searchPlan(q.search)) : null);
   const known = key ? cache.get(key) : undefined;
   const countRows = sql`(SELECT count(*) FROM tasks t WHERE ${condition})`;
   const total =
     counts ? countedTotal(sql, projectId, q)
     : known ? sql`CASE WHEN r.version = ${known.version}::bigint THEN ${known.total}::bigint ELSE ${countRows} END`
     : countRows;
-  const version = sql`(SELECT v.version FROM task_list_versions v WHERE v.project_id = ${projectId})`;
-  const live = reader.session ? sessionLiveSql(sql, reader.session) : sql`true`;
-
   const [head] = await sql<ListRow[]>`
-    WITH a AS MATERIALIZED (SELECT ${live} AS live),
+    WITH a AS MATERIALIZED (SELECT ${live()} AS live),
     -- The role (and so everything below) only for a live session.
-    r AS MATERIALIZED (SELECT CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version} AS version FROM a),
+    r AS MATERIALIZED (SELECT CASE WHEN a.live THEN ${projectRoleSql(sql, projectId, readerId)} END AS role, ${version()} AS version FROM a),
     h AS MATERIALIZED (
       -- The CASE keeps the total (and the page below) from being computed for a non-member.
       SELECT r.role, r.version, CASE WHEN r.role IS NOT NULL THEN ${total} END AS total,
@@ -335,15 +332,14 @@ export async function listTasks(
   if (!head?.live) return { ...none, live: false };
   if (!head.role) return none;
   const count = Number(head.total ?? 0);
-  const data = head.data;
   if (key && head.version !== null) {
     cache.delete(key);
     if (cache.size >= TOTAL_CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(key, { version: head.version, total: count });
   }
-  if (head.version !== null) rememberPage(sql, pageKey, { version: head.version, total: count, data });
+  if (head.version !== null) rememberPage(sql, pageKey, { version: head.version, total: count, data: head.data });
   else forgetPage(pageCache(sql), pageKey);
-  return { live: true, role: head.role, data, pagination: paginate(q.page, q.per_page, count) };
+  return { live: true, role: head.role, data: head.data, pagination: paginate(q.page, q.per_page, count) };
 }
 
 /**
