@@ -2,15 +2,16 @@
 import type { Action, Role } from '../../../shared/roles.ts';
 import { can } from '../../../shared/roles.ts';
 import { isUuid } from '../auth/authenticate.ts';
+import type postgres from 'postgres';
 import type { Sql } from '../db/database.ts';
 import { ApiError } from '../http/api-error.ts';
 
 /**
  * The user's role in a live (not deleted) project as a scalar subquery: NULL when not a member or no such
  * project. For queries that check membership in the same round trip as their own work (the task list).
- * Both ids must be UUIDs (callers check with isUuid first).
+ * Both ids must be UUIDs (callers check with isUuid first), or fragments naming uuid columns (a batch).
  */
-export function projectRoleSql(sql: Sql, projectId: string, userId: string) {
+export function projectRoleSql(sql: Sql, projectId: string | postgres.Fragment, userId: string | postgres.Fragment) {
   return sql`(SELECT pm.role FROM project_members pm
     JOIN projects p ON p.id = pm.project_id
     WHERE pm.project_id = ${projectId} AND pm.user_id = ${userId} AND p.deleted_at IS NULL)`;

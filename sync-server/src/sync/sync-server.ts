@@ -8,17 +8,15 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Role } from '../../../shared/roles.ts';
 import { AUTH_SUBPROTOCOL_PREFIX, CloseCode, closeCodeName, SUBPROTOCOL_FIELDBOARD, SUBPROTOCOL_YJS, SYNC_PATH_PREFIX } from '../../../shared/protocol.ts';
-import { authenticateAccessToken, isUuid } from '../auth/authenticate.ts';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/database.ts';
 import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { projectRoleSql } from '../projects/membership.ts';
 import { canonicalId, type RoomRegistry } from '../rooms/room-registry.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
+import { SocketAuthenticator } from './socket-auth.ts';
 import type { SyncOptions } from './sync-options.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -48,6 +46,7 @@ export function attachSyncServer(
 ): SyncServer {
   const { config, logger } = deps;
   const connections = new ConnectionSet(deps.events);
+  const authenticator = new SocketAuthenticator(deps);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxFrameBytes,
@@ -133,11 +132,11 @@ export function attachSyncServer(
     } catch {
       projectId = '';
     }
-    // The session check and the role in the project in one round trip.
-    const auth = await authenticateAccessToken(deps, token, isUuid(projectId) ? roleLookup(deps.sql, projectId) : undefined);
+    // The session check and the role in the project, in one statement with the other sockets of this turn.
+    const auth = await authenticator.authenticate(token, projectId);
     if (closed) return;
     if (!auth.ok) return refuse(ws, auth.reason === 'expired' ? CloseCode.TokenExpired : CloseCode.Unauthenticated, auth.reason === 'expired' ? 'token expired' : 'not authenticated');
-    const role = (auth.extra ?? null) as Role | null;
+    const { role } = auth;
     if (!role) return refuse(ws, CloseCode.NotFound, 'no such project');
     // Closures below that live as long as the connection name only what they need: every variable any closure
     // of this function captures stays in one context per connection (the auth result, the greeting and its
@@ -246,16 +245,6 @@ export function attachSyncServer(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/**
- * The membership query for one connection's project. Built outside `accept` on purpose: postgres.js keeps the
- * first Error created at each query call site (its origin cache, stack not yet formatted), and that stack
- * holds this closure; a closure made inside `accept` would pin the first connection's context (its room,
- * document and socket) for the life of the process.
- */
-function roleLookup(sql: Sql, projectId: string): (userId: string) => ReturnType<Sql> {
-  return (userId: string) => sql`${projectRoleSql(sql, projectId, userId)}`;
 }
 
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {

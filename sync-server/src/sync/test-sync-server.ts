@@ -47,6 +47,8 @@ export interface HarnessOptions {
   sync?: Partial<SyncOptions>;
   room?: Partial<RegistryOptions>;
   store?: (db: TestDatabase) => DocStore;
+  /** Wraps the server's pool (a test that holds back or counts the server's statements). */
+  sql?: (sql: TestDatabase['sql']) => TestDatabase['sql'];
   db?: TestDatabase;
 }
 
@@ -57,7 +59,8 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
   const metrics = createMetrics();
   // Embedded PGlite behind pglite-socket interleaves concurrent connections' transactions ('portal "" does
   // not exist'; see auth/first-admin.test.ts): the server under test gets one connection there.
-  const sql = process.env.DATABASE_URL ? db.sql : connectPostgres(db.url, 1);
+  const pool = process.env.DATABASE_URL ? db.sql : connectPostgres(db.url, 1);
+  const sql = opts.sql?.(pool) ?? pool;
   const store = opts.store?.(db) ?? new PgDocStore(sql, logger);
   const syncOptions = { ...DEFAULT_SYNC_OPTIONS, roomIdleMs: 60_000, ...opts.sync };
   const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: syncOptions.roomIdleMs, compactThreshold: syncOptions.compactThreshold, retryBaseMs: 20, effects: createRoomEffects, ...opts.room });
@@ -85,7 +88,7 @@ export async function startSyncHarness(opts: HarnessOptions = {}): Promise<SyncH
       await sync.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (sql !== db.sql) await sql.end({ timeout: 5 });
+      if (pool !== db.sql) await pool.end({ timeout: 5 });
       if (!opts.db) await db.close();
     },
   };
