@@ -176,6 +176,12 @@ interface ColdOpen {
   /** Navigation start -> the board is live (document loaded, cards can be moved). */
   interactive: number;
   domContentLoaded: number;
+  /** Navigation start -> the page's HTML received (from the service worker, offline). */
+  htmlLoaded: number;
+  /** Navigation start -> the scripts the HTML asks for received (the last of them). */
+  scriptsLoaded: number;
+  /** The client's start-up marks ('fb:' dropped): modules-evaluated, doc-session-start, preview-read, board-committed, doc-read, doc-applied. */
+  marks: Record<string, number>;
   /** Task cards in the DOM once the board is complete (the virtualized columns render only what shows). */
   cards: number;
 }
@@ -201,10 +207,22 @@ async function coldOpen(context: BrowserContext, url: string, columns: Record<Co
     const interactive = await page
       .waitForFunction(() => (window as unknown as { __s7: { interactive: number | null } }).__s7.interactive, undefined, { timeout: 60_000, polling: 50 })
       .then((h) => h.jsonValue() as Promise<number>);
-    const after = await page.evaluate(() => ({
-      domContentLoaded: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? Number.NaN,
-      cards: document.querySelectorAll('[elementtiming="task-card"]').length,
-    }));
+    const after = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      // The scripts the HTML asks for (requested while it is parsed, so before DOMContentLoaded): what a
+      // cold open fetches, then compiles and evaluates, before any of our code runs.
+      const parsedAt = nav?.domInteractive ?? Number.POSITIVE_INFINITY;
+      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.endsWith('.js') && r.startTime <= parsedAt);
+      return {
+        domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
+        htmlLoaded: nav?.responseEnd ?? Number.NaN,
+        scriptsLoaded: scripts.length ? Math.max(...scripts.map((r) => r.responseEnd)) : Number.NaN,
+        // The client's own start-up marks (client/src/main.tsx, sync/project-doc-session.ts, board-screen.tsx),
+        // the first of each name.
+        marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fb:')).reverse().map((m) => [m.name.slice(3), m.startTime])) as Record<string, number>,
+        cards: document.querySelectorAll('[elementtiming="task-card"]').length,
+      };
+    });
     if (stopProfile) {
       await sleep(300);
       await stopProfile(join(profileDir!, 'cold-open.cpuprofile'));
@@ -412,7 +430,7 @@ export const scenario7: Scenario = {
         opens.push(await coldOpen(context, boardUrl, seed.columns, i === 0 ? profileDir : undefined));
       }
       ctx.log(
-        `  cold opens, ms to first card painted (card in DOM, board interactive, DOMContentLoaded, cards in DOM): ${opens.map((o) => `${o.paint.toFixed(0)} (${o.dom.toFixed(0)}, ${o.interactive.toFixed(0)}, ${o.domContentLoaded.toFixed(0)}, ${o.cards})`).join('; ')}`,
+        `  cold opens, ms to first card painted (HTML received, scripts received, modules evaluated, DOMContentLoaded, doc session start, preview read, board committed, card in DOM, doc read, doc applied, board interactive; cards in DOM): ${opens.map((o) => `${o.paint.toFixed(0)} (${[o.htmlLoaded, o.scriptsLoaded, o.marks['modules-evaluated'], o.domContentLoaded, o.marks['doc-session-start'], o.marks['preview-read'], o.marks['board-committed'], o.dom, o.marks['doc-read'], o.marks['doc-applied'], o.interactive].map((v) => (v ?? Number.NaN).toFixed(0)).join(', ')}; ${o.cards})`).join('; ')}`,
       );
 
       // Keyboard moves, online.
@@ -440,7 +458,11 @@ export const scenario7: Scenario = {
           cold_open_max_ms: paint.max,
           cold_open_card_in_dom_ms: median(opens.map((o) => o.dom)),
           cold_open_interactive_ms: median(opens.map((o) => o.interactive)),
+          cold_open_html_loaded_ms: median(opens.map((o) => o.htmlLoaded)),
+          cold_open_scripts_loaded_ms: median(opens.map((o) => o.scriptsLoaded)),
+          cold_open_modules_evaluated_ms: median(opens.map((o) => o.marks['modules-evaluated'] ?? Number.NaN)),
           cold_open_dom_content_loaded_ms: median(opens.map((o) => o.domContentLoaded)),
+          cold_open_preview_read_ms: median(opens.map((o) => o.marks['preview-read'] ?? Number.NaN)),
           move_p50_ms: move.p50,
           move_max_ms: move.max,
           move_commit_p50_ms: median(moves.map((m) => m.commit)),

@@ -1,6 +1,6 @@
 // The board: columns by status from the project's Y.Doc, filters, presence, undo/redo, and moves that
 // apply locally at once (no spinner) and sync in the background.
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { createTask, moveTask, type Tag, type Task, type WriteContext } from '../../../shared/doc-model.ts';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/api.ts';
 import { can } from '../../../shared/roles.ts';
@@ -65,6 +65,8 @@ interface BoardProps {
 
 function Board({ session, projectId, openTaskId, preview }: BoardProps) {
   const user = useSession((s) => s.user);
+  // Start-up mark (see main.tsx): the board's first commit, before the browser lays it out and paints it.
+  useLayoutEffect(() => void performance.mark('fb:board-committed'), []);
   const { doc, origin, userId } = session;
   const { detail } = useProjectDetail(projectId);
   const localProject = useProject(projectId);

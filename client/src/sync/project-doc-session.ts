@@ -127,6 +127,7 @@ export class ProjectSession {
   }
 
   private async start(): Promise<void> {
+    performance.mark('fb:doc-session-start');
     const updatesRead = loadUpdates(this.db, this.projectId);
     const metaRead = this.db.docMeta.get(this.projectId);
     // Role and unsaved count do not depend on the document: known before it is loaded (no layout shift).
@@ -140,6 +141,7 @@ export class ProjectSession {
       // preview's cards are the very ones that turn live (no re-mount, no second layout).
       this.db.projects.get(this.projectId).catch(() => undefined),
     ]);
+    performance.mark('fb:preview-read');
     if (project && this.role === null) {
       this.role = project.role ?? null;
       this.pending = project.pending === 1;
@@ -152,7 +154,9 @@ export class ProjectSession {
     }
     const [updates, meta] = await Promise.all([updatesRead, metaRead, painted]);
     if (this.destroyed) return;
+    performance.mark('fb:doc-read');
     applyStored(this.doc, updates, LOAD_ORIGIN);
+    performance.mark('fb:doc-applied');
     this.ownClientIds = new Set([...this.ownClientIds, ...(meta?.ownClientIds ?? [])]);
     this.everSynced = meta?.everSynced === 1 || updates.length > 0;
     this.doc.on('update', this.onUpdate);
