@@ -40,6 +40,15 @@ export function docStoreContract(name: string, ctx: ContractContext): void {
       expect(loaded.updates[2]!.id).toBe(second.lastId);
     });
 
+    it('stores update bytes exactly: every byte value, and lengths that are not multiples of 3 or 4', async () => {
+      const p = await ctx.newProject();
+      const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+      const sent = [every, every.subarray(3, 4), every.subarray(250, 255), Uint8Array.of(255, 0), updateWith('é€😀')];
+      await ctx.store().append({ projectId: p, updates: sent.map((update) => ({ update, userId: null })) });
+      const loaded = await ctx.store().load(p);
+      expect(loaded.updates.map((u) => [...u.update])).toEqual(sent.map((u) => [...u]));
+    });
+
     it('loads rows in numeric id order across a change in the number of digits (9 < 10)', async () => {
       const p = await ctx.newProject();
       const sent: Uint8Array[] = [];
