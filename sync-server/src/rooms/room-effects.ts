@@ -28,6 +28,8 @@ export function createRoomEffects(doc: Y.Doc): RoomEffects {
       if (isEmptyDelta(delta)) return {};
       return { changes: delta, activity: diffActivity(known, delta, userId) };
     },
-    fullProjection: () => projectDoc(doc),
+    fullProjection() {
+      return projectDoc(doc);
+    },
   };
 }
