@@ -57,6 +57,27 @@ describe('V1 structural check', () => {
     expect(checkUpdateV1(Y.encodeStateAsUpdate(new Y.Doc()))).toEqual({ ok: true });
   });
 
+  it('checks UTF-8 of every string it does not keep (text content, map values and keys, root type names)', () => {
+    const doc = new Y.Doc();
+    doc.getText('RRR').insert(0, 'QQQ');
+    doc.getMap('m').set('KKK', 'ZZZ');
+    const update = Y.encodeStateAsUpdate(doc);
+    const withBytes = (marker: string, bytes: number[]) => {
+      const at = Buffer.from(update).indexOf(marker);
+      expect(at).toBeGreaterThan(0);
+      const copy = update.slice();
+      copy.set(bytes, at);
+      return copy;
+    };
+    expect(checkUpdateV1(update)).toEqual({ ok: true });
+    for (const marker of ['QQQ', 'ZZZ', 'KKK', 'RRR']) {
+      expect(checkUpdateV1(withBytes(marker, [0xe2, 0x82, 0xac]))).toEqual({ ok: true }); // a valid euro sign
+      for (const bad of [[0xff, 0x41, 0x41], [0xc0, 0x80, 0x41], [0xed, 0xa0, 0x80], [0x41, 0xe2, 0x82]]) {
+        expect(checkUpdateV1(withBytes(marker, bad)), `${marker} ${bad}`).toEqual({ ok: false, reason: 'invalid UTF-8' });
+      }
+    }
+  });
+
   it('refuses the yjs #687 payload and other V2 updates', () => {
     expect(checkUpdateV1(POISON_687).ok).toBe(false);
     expect(checkUpdateV1(Y.encodeStateAsUpdateV2(richDoc())).ok).toBe(false);

@@ -14,6 +14,8 @@
 // Also refused: ContentDoc (subdocuments; our document model never writes them and the server would
 // otherwise instantiate nested Y.Docs from client bytes) and nesting deeper than MAX_ANY_DEPTH.
 
+import { isUtf8 } from 'node:buffer';
+
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 
 const MAX_ANY_DEPTH = 64;
@@ -88,6 +90,15 @@ class Reader {
     }
   }
 
+  /**
+   * Checks a string whose value the check does not need, without building it: a 10 kB update of text would
+   * otherwise leave 10 kB of decoded strings behind as garbage on every frame (the room decodes it again
+   * when it applies the update). isUtf8 and the fatal TextDecoder accept exactly the same bytes (WHATWG UTF-8).
+   */
+  skipString(): void {
+    if (!isUtf8(this.bytes())) throw new Malformed('invalid UTF-8');
+  }
+
   json(): void {
     const text = this.string();
     // yjs stores `undefined` as the literal string in ContentJSON.
@@ -107,11 +118,11 @@ class Reader {
       case 125: return this.varInt();
       case 124: return this.skip(4);
       case 123: case 122: return this.skip(8);
-      case 119: this.string(); return;
+      case 119: this.skipString(); return;
       case 118: {
         const n = this.count(2);
         for (let i = 0; i < n; i++) {
-          this.string();
+          this.skipString();
           this.any(depth + 1);
         }
         return;
@@ -140,13 +151,13 @@ function readItemContent(r: Reader, contentRef: number): void {
       return;
     }
     case 3: r.bytes(); return; // ContentBinary
-    case 4: r.string(); return; // ContentString
+    case 4: r.skipString(); return; // ContentString
     case 5: r.json(); return; // ContentEmbed
-    case 6: r.string(); r.json(); return; // ContentFormat: key, value
+    case 6: r.skipString(); r.json(); return; // ContentFormat: key, value
     case 7: { // ContentType
       const typeRef = r.varUint();
       if (typeRef > 6) throw new Malformed(`unknown type ref ${typeRef}`);
-      if (typeRef === 3 || typeRef === 5) r.string(); // XmlElement / XmlHook name
+      if (typeRef === 3 || typeRef === 5) r.skipString(); // XmlElement / XmlHook name
       return;
     }
     case 8: { // ContentAny
@@ -176,9 +187,9 @@ function readUpdateV1(r: Reader): void {
       if (info & 0x40) { r.varUint(); r.varUint(); } // right origin
       if ((info & 0xc0) === 0) {
         const parentInfo = r.varUint();
-        if (parentInfo === 1) r.string(); // root type name
+        if (parentInfo === 1) r.skipString(); // root type name
         else { r.varUint(); r.varUint(); } // parent item id
-        if (info & 0x20) r.string(); // parentSub (map key)
+        if (info & 0x20) r.skipString(); // parentSub (map key)
       }
       readItemContent(r, ref);
     }
