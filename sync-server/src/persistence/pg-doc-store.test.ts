@@ -241,3 +241,52 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     expect((await store.load(projectId)).updates.map((u) => u.update)).toEqual([a.update, b.update, c.update]);
   });
 });
+
+describe('PostgreSQL store: heads of several rooms in one statement', () => {
+  const newProject = async () => {
+    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('heads', ${ownerId}) RETURNING id`;
+    return p!.id;
+  };
+  const update = (text: string) => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, text);
+    return Y.encodeStateAsUpdate(doc);
+  };
+
+  it('reads the heads of rooms that start loading in the same turn with one statement, each its own', async () => {
+    // A snapshot with rows after it, rows only, a snapshot only, nothing; one asked twice, one in upper case.
+    const [snapAndRows, rowsOnly, snapOnly, empty] = await Promise.all([newProject(), newProject(), newProject(), newProject()]);
+    const first = await store.append({ projectId: snapAndRows, updates: [{ update: update('a'), userId: null }] });
+    await store.append({ projectId: snapAndRows, updates: [{ update: update('b'), userId: null }, { update: update('c'), userId: null }] });
+    await store.compact(snapAndRows, { state: update('ab'), stateVector: new Uint8Array([1, 7, 3]), deleteSet: new Uint8Array([0, 1, 7, 1, 0, 2]), lastUpdateId: first.lastId, updateCount: 1 });
+    await store.append({ projectId: rowsOnly, updates: [{ update: update('r1'), userId: null }, { update: update('r2'), userId: null }] });
+    const only = await store.append({ projectId: snapOnly, updates: [{ update: update('s'), userId: null }] });
+    await store.compact(snapOnly, { state: update('s'), stateVector: new Uint8Array([0]), deleteSet: new Uint8Array([0, 0]), lastUpdateId: only.lastId, updateCount: 1 });
+    const asked = [snapAndRows, rowsOnly, snapOnly, empty, rowsOnly, snapAndRows.toUpperCase()];
+    // Each head as read alone, one turn apart.
+    const alone = [];
+    for (const p of asked) alone.push(await store.loadHead(p));
+    expect(alone[0]!.updates).toHaveLength(2);
+    expect(alone[1]!.updates).toHaveLength(2);
+    expect(alone[2]!.snapshot).not.toBeNull();
+    expect(alone[3]).toEqual({ snapshot: null, updates: [] });
+
+    let statements = 0;
+    const counting = new Proxy(db.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        if (Array.isArray(args[0]) && args[0].join('').includes('yjs_updates')) statements++;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    const heads = await Promise.all(asked.map((p) => new PgDocStore(counting).loadHead(p)));
+    expect(heads).toEqual(alone);
+    expect(statements).toBe(asked.length);
+    const shared = new PgDocStore(counting);
+    statements = 0;
+    expect(await Promise.all(asked.map((p) => shared.loadHead(p)))).toEqual(alone);
+    expect(statements).toBe(1);
+    // An id that is not a UUID fails alone.
+    const mixed = await Promise.allSettled([shared.loadHead('not-a-uuid'), shared.loadHead(rowsOnly)]);
+    expect(mixed.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+  });
+});
