@@ -20,8 +20,15 @@ test('after one visit the app loads with the network off', async ({ page, contex
   await expect(card(page, 'Works without signal')).toBeVisible();
   await expect(syncStatus(page)).toContainText('Offline');
   await screenshot(page, 'service-worker-offline-board');
+  // Screens and the task dialog are chunks of their own, loaded on demand: a fresh page (nothing preloaded)
+  // gets them from the precache too.
+  const taskId = await card(page, 'Works without signal').getAttribute('data-task-id');
+  await page.goto(`/projects/${projectId}/tasks/${taskId}`);
+  await expect(page.getByRole('dialog', { name: 'Works without signal' })).toBeVisible();
   await page.goto('/my-tasks');
   await expect(page.getByRole('heading', { name: 'My tasks', level: 1 })).toBeVisible();
+  await page.goto(`/projects/${projectId}/members`);
+  await expect(page.getByRole('heading', { name: /Members/, level: 1 })).toBeVisible();
   await context.setOffline(false);
 });
 

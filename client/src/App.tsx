@@ -1,22 +1,26 @@
 // Routes and the app shell: header (navigation, sync status, account), an auth guard, and the screens.
 import { useEffect } from 'react';
 import { useSession } from './auth/session.ts';
-import { LoginScreen } from './auth/login-screen.tsx';
-import { RegisterScreen } from './auth/register-screen.tsx';
 import { AppHeader } from './components/app-header.tsx';
+import { lazyComponent } from './components/lazy.tsx';
+import { preloadLater } from './preload.ts';
 import { navigate, paths, useLocation, useRoute, type Route } from './router.ts';
 import { ProjectListScreen } from './projects/project-list-screen.tsx';
-import { ProjectSettingsScreen } from './projects/project-settings-screen.tsx';
-import { MembersScreen } from './projects/members-screen.tsx';
 import { BoardScreen } from './board/board-screen.tsx';
-import { DeletedScreen } from './board/deleted-screen.tsx';
-import { MyTasksScreen } from './board/my-tasks-screen.tsx';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/projects.css';
 import './styles/board.css';
 import './styles/task.css';
 import { startUploadWorker } from './task/attachments-upload.tsx';
+
+// The board and the project list are in the start-up script; every other screen is its own chunk.
+const LoginScreen = lazyComponent(() => import('./auth/login-screen.tsx').then((m) => m.LoginScreen));
+const RegisterScreen = lazyComponent(() => import('./auth/register-screen.tsx').then((m) => m.RegisterScreen));
+const ProjectSettingsScreen = lazyComponent(() => import('./projects/project-settings-screen.tsx').then((m) => m.ProjectSettingsScreen));
+const MembersScreen = lazyComponent(() => import('./projects/members-screen.tsx').then((m) => m.MembersScreen));
+const DeletedScreen = lazyComponent(() => import('./board/deleted-screen.tsx').then((m) => m.DeletedScreen));
+const MyTasksScreen = lazyComponent(() => import('./board/my-tasks-screen.tsx').then((m) => m.MyTasksScreen));
 
 export function App() {
   const status = useSession((s) => s.status);
@@ -35,6 +39,11 @@ export function App() {
 
   // Files attached offline upload whenever the app runs signed in and the network is there.
   useEffect(() => (status === 'authenticated' ? startUploadWorker() : undefined), [status]);
+
+  // The other screens' chunks, once start-up is over: opening one later needs no fetch.
+  useEffect(() => {
+    if (status !== 'loading') preloadLater();
+  }, [status]);
 
   if (status === 'loading') {
     return (

@@ -90,3 +90,32 @@ describe('session', () => {
     expect(await Dexie.exists(`fieldboard-${USER.id}`)).toBe(false);
   });
 });
+
+describe('stored and received shapes', () => {
+  it('accepts a user as the API sends it and drops unknown fields', async () => {
+    const { parseUser } = await loadSession();
+    expect(parseUser({ ...USER, password_hash: 'x' })).toEqual(USER);
+    expect(parseUser({ id: 'u1', email: 'a@b.c', full_name: '' })).toEqual({ id: 'u1', email: 'a@b.c', full_name: '' });
+  });
+
+  it('refuses anything else', async () => {
+    const { parseUser, parseAuthResult } = await loadSession();
+    for (const bad of [null, [], 'u1', { ...USER, id: '' }, { ...USER, id: 7 }, { ...USER, email: null }, { ...USER, full_name: undefined }, { ...USER, avatar_url: 3 }, { ...USER, is_instance_admin: 'yes' }]) {
+      expect(parseUser(bad)).toBeNull();
+    }
+    const ok = { user: USER, access_token: 'AT', expires_in: 900 };
+    expect(parseAuthResult(ok)).toEqual(ok);
+    for (const bad of [{ ...ok, access_token: '' }, { ...ok, expires_in: 0 }, { ...ok, expires_in: Number.NaN }, { ...ok, expires_in: '900' }, { ...ok, user: { id: 'u1' } }, null]) {
+      expect(parseAuthResult(bad)).toBeNull();
+    }
+  });
+
+  it('starts anonymous when the stored profile is not a user', async () => {
+    localStorage.setItem('fieldboard.lastUser', JSON.stringify({ id: 42, email: 'x' }));
+    vi.stubGlobal('fetch', async () => json(503, {}));
+    const { initSession, useSession } = await loadSession();
+    await initSession();
+    expect(useSession.getState().status).toBe('anonymous');
+  });
+});
+

@@ -1,27 +1,52 @@
 // The signed-in user. The access token lives in memory only; the refresh token is an httpOnly cookie the
 // page never sees. For offline start the last user's profile is kept in localStorage (never a token): the
 // app then opens signed-in but offline, and gets a fresh access token once the network returns.
-import { z } from 'zod';
 import { create } from 'zustand';
 import { ApiRequestError, apiFetch, setTokenSource } from '../api/http.ts';
 import { deleteUserDb, userDb } from '../db/database.ts';
 import { countUnsaved } from '../db/unsaved-count.ts';
 import { RefreshCoordinator, type ChannelLike, type LockLike, type RefreshOutcome } from './refresh-coordinator.ts';
 
-export const userSchema = z.object({
-  id: z.string().min(1),
-  email: z.string(),
-  full_name: z.string(),
-  avatar_url: z.string().nullable().optional(),
-  is_instance_admin: z.boolean().optional(),
-});
-export type User = z.infer<typeof userSchema>;
+export interface User {
+  id: string;
+  email: string;
+  full_name: string;
+  avatar_url?: string | null;
+  is_instance_admin?: boolean;
+}
 
-const authResultSchema = z.object({
-  user: userSchema,
-  access_token: z.string().min(1),
-  expires_in: z.number().positive(),
-});
+interface AuthResult {
+  user: User;
+  access_token: string;
+  expires_in: number;
+}
+
+// Checked by hand, not with zod: the stored profile is read on every start, before the first paint, and
+// the zod library is kept out of the start-up script (see api/schemas.ts). Unknown fields are dropped.
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A user as the API sends it (and as the profile is stored), or null if it is not one. */
+export function parseUser(value: unknown): User | null {
+  if (!isObject(value)) return null;
+  const { id, email, full_name, avatar_url, is_instance_admin } = value;
+  if (typeof id !== 'string' || id === '' || typeof email !== 'string' || typeof full_name !== 'string') return null;
+  if (avatar_url !== undefined && avatar_url !== null && typeof avatar_url !== 'string') return null;
+  if (is_instance_admin !== undefined && typeof is_instance_admin !== 'boolean') return null;
+  const user: User = { id, email, full_name };
+  if (avatar_url !== undefined) user.avatar_url = avatar_url;
+  if (is_instance_admin !== undefined) user.is_instance_admin = is_instance_admin;
+  return user;
+}
+
+/** The answer of register, login and refresh, or null if it is not one. */
+export function parseAuthResult(value: unknown): AuthResult | null {
+  if (!isObject(value)) return null;
+  const user = parseUser(value.user);
+  const { access_token, expires_in } = value;
+  if (!user || typeof access_token !== 'string' || access_token === '') return null;
+  if (typeof expires_in !== 'number' || !Number.isFinite(expires_in) || expires_in <= 0) return null;
+  return { user, access_token, expires_in };
+}
 
 export type SessionStatus = 'loading' | 'anonymous' | 'authenticated';
 
@@ -47,8 +72,7 @@ function readLastUser(): User | null {
   try {
     const raw = localStorage.getItem(LAST_USER_KEY);
     if (!raw) return null;
-    const parsed = userSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
+    return parseUser(JSON.parse(raw));
   } catch {
     return null;
   }
@@ -66,12 +90,12 @@ function writeLastUser(user: User | null): void {
 async function postRefresh(): Promise<RefreshOutcome> {
   try {
     const data = await apiFetch<unknown>('/api/auth/refresh', { method: 'POST', anonymous: true, headers: AUTH_HEADERS, body: {} });
-    const parsed = authResultSchema.safeParse(data);
-    if (!parsed.success) return { kind: 'unreachable' };
+    const result = parseAuthResult(data);
+    if (!result) return { kind: 'unreachable' };
     return {
       kind: 'ok',
-      token: { token: parsed.data.access_token, expiresAt: Date.now() + parsed.data.expires_in * 1000 },
-      payload: parsed.data.user,
+      token: { token: result.access_token, expiresAt: Date.now() + result.expires_in * 1000 },
+      payload: result.user,
     };
   } catch (error) {
     if (error instanceof ApiRequestError && (error.status === 401 || error.status === 403)) return { kind: 'rejected' };
@@ -119,8 +143,7 @@ async function refreshToken(rejected: string | null): Promise<string | null> {
   const outcome = await coordinator.refresh(rejected);
   const state = useSession.getState();
   if (outcome.kind === 'ok') {
-    const parsed = userSchema.safeParse(outcome.payload);
-    const user = parsed.success ? parsed.data : state.user;
+    const user = parseUser(outcome.payload) ?? state.user;
     if (!user) return null;
     // A token another tab obtained for a different user (sign-in switch) is not ours to use.
     if (state.user && state.user.id !== user.id) return null;
@@ -148,15 +171,15 @@ async function getAccessToken(): Promise<string | null> {
 
 async function authenticate(path: string, body: unknown): Promise<User> {
   const data = await apiFetch<unknown>(path, { method: 'POST', anonymous: true, headers: AUTH_HEADERS, body });
-  const parsed = authResultSchema.safeParse(data);
-  if (!parsed.success) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected answer. Please try again.');
+  const result = parseAuthResult(data);
+  if (!result) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected answer. Please try again.');
   try {
     localStorage.removeItem(PENDING_LOGOUT_KEY);
   } catch {
     // see writeLastUser
   }
-  adopt(parsed.data.user, parsed.data.access_token, Date.now() + parsed.data.expires_in * 1000);
-  return parsed.data.user;
+  adopt(result.user, result.access_token, Date.now() + result.expires_in * 1000);
+  return result.user;
 }
 
 /** Thrown by logout() without `force` when local changes have not reached the server yet. */
@@ -249,9 +272,9 @@ channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 coordinator.onToken(({ token, payload }) => {
   // Another tab refreshed or signed in: adopt its token if it is for the user signed in here.
-  const user = userSchema.safeParse(payload);
+  const user = parseUser(payload);
   const state = useSession.getState();
-  if (user.success && state.user?.id === user.data.id && state.status === 'authenticated') {
+  if (user && state.user?.id === user.id && state.status === 'authenticated') {
     expiresAt = token.expiresAt;
     useSession.setState({ accessToken: token.token, offline: false });
   }

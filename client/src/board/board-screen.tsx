@@ -14,12 +14,12 @@ import { memberNames, useProjectDetail } from '../projects/use-project-detail.ts
 import { navigate, paths } from '../router.ts';
 import { MenuButton } from '../components/menu-button.tsx';
 import { useChangedByOthers, usePresence, useProjectSession, type ProjectSessionView } from '../sync/project-session.ts';
-import { TaskDetails } from '../task/task-details.tsx';
+import { lazyComponent } from '../components/lazy.tsx';
 import { hasActiveFilters, useBoardFilters, useUiStore } from '../ui-store.ts';
 import { BoardColumn } from './board-column.tsx';
 import { BoardDnd } from './board-dnd.tsx';
 import { BoardFilterBar } from './board-filters.tsx';
-import { BOARD_COLUMNS, COLUMN_NAMES } from './board-labels.ts';
+import { BOARD_COLUMNS, COLUMN_NAMES, dueFormatters } from './board-labels.ts';
 import { filterTasks } from './filter-tasks.ts';
 import { lazyTitles, placeAtEdge, type Columns, type Placement } from './move-target.ts';
 import { TaskCard, type CardContext } from './task-card.tsx';
@@ -28,6 +28,9 @@ import { useBoardData, type TaskCounts } from './use-board-data.ts';
 import { otherPeople, viewersByTask } from './use-presence.ts';
 import { useUndo } from './use-undo.ts';
 
+// The task dialog (fields, comments, checklist, attachments, activity) is its own chunk, not in start-up.
+const TaskDetails = lazyComponent(() => import('../task/task-details.tsx').then((m) => m.TaskDetails));
+
 export function BoardScreen({ projectId, openTaskId }: { projectId: string; openTaskId: string | null }) {
   const session = useProjectSession(projectId);
   const filters = useBoardFilters(projectId);
@@ -35,7 +38,14 @@ export function BoardScreen({ projectId, openTaskId }: { projectId: string; open
   const preview = useMemo(() => (stored ? parseBoardPreview(stored) : null), [stored]);
   // The preview holds the first cards of each column: it can stand for the board only unfiltered.
   const showPreview = preview !== null && !hasActiveFilters(filters);
-  if (!session || (!session.ready && !showPreview)) {
+  const waiting = !session || (!session.ready && !showPreview);
+  // While the stored board is read, the page is idle: make the due date formatters then (see dueFormatters).
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(dueFormatters, 0);
+    return () => clearTimeout(timer);
+  }, [waiting]);
+  if (waiting) {
     return (
       <main className="board-page" id="main">
         <p className="empty" role="status">

@@ -31,4 +31,16 @@ describe('formErrors', () => {
   it('explains a network failure as being offline', () => {
     expect(formErrors(new TypeError('Failed to fetch'), []).summary).toMatch(/offline/);
   });
+
+  it('treats a malformed error or malformed details as unknown, never as field errors', () => {
+    const generic = { fields: {}, summary: 'Something went wrong. Please try again.' };
+    expect(formErrors(null, ['email'])).toEqual(generic);
+    expect(formErrors('boom', ['email'])).toEqual(generic);
+    expect(formErrors({ status: '400', message: 'x' }, ['email'])).toEqual(generic);
+    expect(formErrors({ code: 7, message: 'x' }, ['email'])).toEqual(generic);
+    // One bad entry makes the whole list unusable: the message stands alone.
+    const mixed = { code: 'VALIDATION_ERROR', message: 'Invalid', details: [{ field: 'email', message: 'bad' }, { field: 3, message: 'odd' }] };
+    expect(formErrors(mixed, ['email'])).toEqual({ fields: {}, summary: 'Invalid' });
+    expect(formErrors({ message: 'Invalid', details: { field: 'email', message: 'bad' } }, ['email'])).toEqual({ fields: {}, summary: 'Invalid' });
+  });
 });

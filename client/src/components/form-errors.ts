@@ -1,14 +1,33 @@
 // Turns an API error (ApiRequestError from api/http.ts, or anything thrown) into what a form shows:
 // one message per field (from the envelope's field-level details) plus a summary for the rest.
-import { z } from 'zod';
+// Checked by hand (no zod here: forms are on the start-up path of the project list, see api/schemas.ts).
+interface ErrorLike {
+  code?: string;
+  message?: string;
+  details?: unknown;
+}
 
-const DetailsSchema = z.array(z.object({ field: z.string().nullable().optional(), message: z.string() }));
-const ErrorLikeSchema = z.object({
-  status: z.number().optional(),
-  code: z.string().optional(),
-  message: z.string().optional(),
-  details: z.unknown().optional(),
-});
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || typeof v === type;
+
+function errorLike(error: unknown): ErrorLike | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, code, message, details } = error as Record<string, unknown>;
+  if (!optional(status, 'number') || !optional(code, 'string') || !optional(message, 'string')) return null;
+  return { code: code as string | undefined, message: message as string | undefined, details };
+}
+
+/** The envelope's field-level details, or null unless every entry is { field?: string | null, message: string }. */
+function detailList(details: unknown): { field: string | null; message: string }[] | null {
+  if (!Array.isArray(details)) return null;
+  const out: { field: string | null; message: string }[] = [];
+  for (const d of details) {
+    if (typeof d !== 'object' || d === null) return null;
+    const { field, message } = d as Record<string, unknown>;
+    if (typeof message !== 'string' || !(field === undefined || field === null || typeof field === 'string')) return null;
+    out.push({ field: field ?? null, message });
+  }
+  return out;
+}
 
 export interface FormErrors {
   fields: Record<string, string>;
@@ -19,14 +38,14 @@ const OFFLINE_MESSAGE = 'You are offline. Connect to the internet and try again.
 
 export function formErrors(error: unknown, knownFields: readonly string[]): FormErrors {
   if (error instanceof TypeError) return { fields: {}, summary: OFFLINE_MESSAGE };
-  const parsed = ErrorLikeSchema.safeParse(error);
-  if (!parsed.success) return { fields: {}, summary: 'Something went wrong. Please try again.' };
-  const { code, message, details } = parsed.data;
+  const parsed = errorLike(error);
+  if (!parsed) return { fields: {}, summary: 'Something went wrong. Please try again.' };
+  const { code, message, details } = parsed;
   const fields: Record<string, string> = {};
   const leftovers: string[] = [];
-  const list = DetailsSchema.safeParse(details);
-  if (list.success) {
-    for (const detail of list.data) {
+  const list = detailList(details);
+  if (list) {
+    for (const detail of list) {
       const field = detail.field ?? '';
       if (knownFields.includes(field) && !fields[field]) fields[field] = sentence(detail.message);
       else leftovers.push(detail.message);

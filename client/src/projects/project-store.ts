@@ -2,22 +2,13 @@
 // A project created offline gets its id here (crypto.randomUUID), is usable at once (its document can be
 // edited before the server knows it) and is registered with POST /api/projects {id, ...} when the network
 // returns; the server treats the same id from the same user as the same project, so retries are safe.
-import { z } from 'zod';
+import type { z } from 'zod';
 import * as Y from 'yjs';
 import { initDoc } from '../../../shared/doc-model.ts';
-import {
-  CreateProjectSchema,
-  MemberSchema,
-  ProjectSchema,
-  UpdateProjectSchema,
-  type AddMemberInput,
-  type CreateProjectInput,
-  type Member,
-  type Project,
-  type UpdateProjectInput,
-} from '../../../shared/schemas/projects.ts';
+import type { AddMemberInput, CreateProjectInput, Member, Project, UpdateProjectInput } from '../../../shared/schemas/projects.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { ApiRequestError, apiFetch, apiFetchPage } from '../api/http.ts';
+import { projectSchemas } from '../api/schemas.ts';
 import { currentDb, type FieldboardDb, type ProjectRecord } from '../db/database.ts';
 import { appendUpdate } from '../db/update-store.ts';
 
@@ -46,7 +37,8 @@ function toRecord(p: Project, previous?: ProjectRecord): ProjectRecord {
   };
 }
 
-function parseProject(raw: unknown): Project {
+async function parseProject(raw: unknown): Promise<Project> {
+  const { ProjectSchema } = await projectSchemas();
   const parsed = ProjectSchema.safeParse(raw);
   if (!parsed.success) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected project.');
   return parsed.data;
@@ -62,6 +54,7 @@ function validationError(error: z.ZodError): ApiRequestError {
  * Throws ApiRequestError VALIDATION_ERROR for bad input (same rules as the server).
  */
 export async function createProject(input: Omit<CreateProjectInput, 'id'>, userId: string): Promise<ProjectRecord> {
+  const { CreateProjectSchema } = await projectSchemas();
   const parsed = CreateProjectSchema.safeParse({ ...input, id: crypto.randomUUID() });
   if (!parsed.success) throw validationError(parsed.error);
   const p = parsed.data;
@@ -120,7 +113,7 @@ export function registerPendingProjects(): Promise<{ registered: number; failed:
           },
         });
         const current = await d.projects.get(p.id);
-        await d.projects.put(toRecord(parseProject(raw), current));
+        await d.projects.put(toRecord(await parseProject(raw), current));
         registered++;
       } catch (error) {
         if (error instanceof ApiRequestError && (error.isNetwork || error.status >= 500 || error.status === 401 || error.status === 429)) break;
@@ -143,7 +136,7 @@ export async function refreshProjects(): Promise<ProjectRecord[]> {
   const all: Project[] = [];
   for (let page = 1; page <= 100; page++) {
     const { data, pagination } = await apiFetchPage<unknown>(`/api/projects?per_page=100&page=${page}`);
-    all.push(...data.map(parseProject));
+    for (const raw of data) all.push(await parseProject(raw));
     if (!pagination || page >= pagination.pages) break;
   }
   return d.transaction('rw', d.projects, async () => {
@@ -162,7 +155,7 @@ export async function refreshProject(projectId: string): Promise<ProjectRecord |
   const d = db();
   try {
     const raw = await apiFetch<unknown>(`/api/projects/${encodeURIComponent(projectId)}`);
-    const record = toRecord(parseProject(raw), await d.projects.get(projectId));
+    const record = toRecord(await parseProject(raw), await d.projects.get(projectId));
     await d.projects.put(record);
     return record;
   } catch (error) {
@@ -176,6 +169,7 @@ export async function refreshProject(projectId: string): Promise<ProjectRecord |
 }
 
 export async function updateProject(projectId: string, patch: UpdateProjectInput): Promise<ProjectRecord> {
+  const { UpdateProjectSchema } = await projectSchemas();
   const parsed = UpdateProjectSchema.safeParse(patch);
   if (!parsed.success) throw validationError(parsed.error);
   const d = db();
@@ -188,7 +182,7 @@ export async function updateProject(projectId: string, patch: UpdateProjectInput
     return next;
   }
   const raw = await apiFetch<unknown>(`/api/projects/${encodeURIComponent(projectId)}`, { method: 'PATCH', body: parsed.data });
-  const record = toRecord(parseProject(raw), local);
+  const record = toRecord(await parseProject(raw), local);
   await d.projects.put(record);
   return record;
 }
@@ -207,8 +201,9 @@ export async function deleteProject(projectId: string): Promise<void> {
   });
 }
 
-function parseMembers(raw: unknown): Member[] {
-  const parsed = z.array(MemberSchema).safeParse(raw);
+async function parseMembers(raw: unknown): Promise<Member[]> {
+  const { MemberSchema } = await projectSchemas();
+  const parsed = MemberSchema.array().safeParse(raw);
   if (!parsed.success) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected member list.');
   return parsed.data;
 }
@@ -221,12 +216,12 @@ export async function listMembers(projectId: string): Promise<Member[]> {
 
 export async function addMember(projectId: string, input: AddMemberInput): Promise<Member> {
   const raw = await apiFetch<unknown>(membersPath(projectId), { method: 'POST', body: input });
-  return parseMembers([raw])[0];
+  return (await parseMembers([raw]))[0]!;
 }
 
 export async function changeRole(projectId: string, userId: string, role: Role): Promise<Member> {
   const raw = await apiFetch<unknown>(`${membersPath(projectId)}/${encodeURIComponent(userId)}`, { method: 'PATCH', body: { role } });
-  return parseMembers([raw])[0];
+  return (await parseMembers([raw]))[0]!;
 }
 
 export async function removeMember(projectId: string, userId: string): Promise<void> {

@@ -2,9 +2,11 @@
 // user's IndexedDB, so screens that need member names (assignee pickers, avatars) still have them after
 // going offline, including on an app start without network. Sign-out deletes that database with the rest.
 import { useCallback, useEffect, useState } from 'react';
-import { ProjectDetailSchema, type ProjectDetail } from '../../../shared/schemas/projects.ts';
+import type { ProjectDetail } from '../../../shared/schemas/projects.ts';
 import { apiFetch, ApiRequestError } from '../api/http.ts';
+import { projectSchemas } from '../api/schemas.ts';
 import { currentDb } from '../db/database.ts';
+import { parseStoredDetail } from './stored-detail.ts';
 
 const cache = new Map<string, ProjectDetail>();
 
@@ -24,6 +26,7 @@ export function useProjectDetail(projectId: string): ProjectDetailState {
     setLoading(true);
     try {
       const raw = await apiFetch<unknown>(`/api/projects/${encodeURIComponent(projectId)}`);
+      const { ProjectDetailSchema } = await projectSchemas();
       const parsed = ProjectDetailSchema.safeParse(raw);
       if (!parsed.success) throw new ApiRequestError(200, 'BAD_RESPONSE', 'The server sent an unexpected project.');
       cache.set(projectId, parsed.data);
@@ -53,8 +56,7 @@ export function useProjectDetail(projectId: string): ProjectDetailState {
 export async function loadStored(projectId: string): Promise<ProjectDetail | null> {
   try {
     const row = await currentDb()?.projectDetails.get(projectId);
-    const parsed = row ? ProjectDetailSchema.safeParse(row.detail) : null;
-    return parsed?.success ? parsed.data : null;
+    return row ? parseStoredDetail(row.detail) : null;
   } catch {
     return null;
   }

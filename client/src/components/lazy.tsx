@@ -1,0 +1,56 @@
+// Screens and dialogs a cold board open does not show, each in its own chunk: the start-up script then
+// compiles and evaluates only what the first paint needs. The service worker precaches every chunk, so they
+// load offline too; preload.ts fetches them once the app is idle, so opening one is instant after the first
+// second, and a chunk that fails to load (a deploy replaced it mid-session) shows a way out, not a crash.
+import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { registerPreload } from '../preload.ts';
+
+type Loader<P> = () => Promise<ComponentType<P>>;
+
+/** A component rendered from its own chunk, loaded on first render (or by preloadLater). */
+export function lazyComponent<P extends object>(load: Loader<P>): ComponentType<P> {
+  let loading: Promise<{ default: ComponentType<P> }> | null = null;
+  const start = () => {
+    loading ??= load().then(
+      (component) => ({ default: component }),
+      (error: unknown) => {
+        // A failed preload is retried by the first render; a failed render shows LoadBoundary (React
+        // remembers the failure of that component until the page reloads).
+        loading = null;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  registerPreload(start);
+  const Lazy = lazy(start);
+  function LazyComponent(props: P) {
+    return (
+      <LoadBoundary>
+        <Suspense fallback={null}>
+          <Lazy {...props} />
+        </Suspense>
+      </LoadBoundary>
+    );
+  }
+  return LazyComponent;
+}
+
+/** Shown when a chunk does not load: usually an app update replaced it while this page was open. */
+class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="page" role="alert">
+        <p>This part of Fieldboard could not be loaded. Your changes are kept on this device.</p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </div>
+    );
+  }
+}
