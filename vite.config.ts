@@ -11,6 +11,16 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Code shared by the start-up script and the lazy chunks (components/lazy.tsx) would otherwise be
+        // split into a dozen small common chunks, each a request through the service worker before the app
+        // can start. One chunk holds them; zod and the API schemas stay out of it (they load on first use).
+        codeSplitting: {
+          groups: [{ name: 'app', minShareCount: 2, test: (id: string) => !/node_modules[\\/]zod[\\/]|shared[\\/]schemas[\\/]/.test(id) }],
+        },
+      },
+    },
   },
   server: {
     proxy: {
