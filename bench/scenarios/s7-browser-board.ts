@@ -307,6 +307,30 @@ export async function keyboardMove(page: Page, from: Column, beforeDrop?: () => 
 /** Starts the CPU profiler of the page's main thread; the returned function writes a symbolicated .cpuprofile. */
 async function startProfile(page: Page, context: BrowserContext) {
   const cdp = await context.newCDPSession(page);
+  if (process.env.BENCH_BROWSER_TRACE) {
+    // A Chrome trace instead (every thread of the browser: compile, IndexedDB, layout, paint, and the
+    // client's fb: marks), written next to where the profile would go as *.trace.json: open it in
+    // chrome://tracing or Perfetto.
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReturnAsStream',
+      traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink.user_timing', 'loading', 'toplevel', 'disabled-by-default-v8.compile', 'IndexedDB', 'ServiceWorker'] },
+    });
+    return async (file: string) => {
+      const complete = new Promise<{ stream?: string }>((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      const { stream } = await complete;
+      if (!stream) throw new Error('the trace came back without a stream');
+      const chunks: string[] = [];
+      for (;;) {
+        const { data, eof } = await cdp.send('IO.read', { handle: stream });
+        chunks.push(data);
+        if (eof) break;
+      }
+      await cdp.send('IO.close', { handle: stream });
+      writeFileSync(file.replace(/\.cpuprofile$/, '.trace.json'), chunks.join(''));
+      await cdp.detach();
+    };
+  }
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
@@ -414,8 +438,9 @@ export const scenario7: Scenario = {
     const size = sizes(ctx.quick);
     if (ensureClientBuilt(BENCH_CLIENT_DIR) === 'built') ctx.log(`  built the client into ${BENCH_CLIENT_DIR}`);
     const seed = cachedBoardSeed(size.tasks);
-    // BENCH_BROWSER_PROFILE=<dir>: CPU profiles (Chrome DevTools Protocol) of the first cold open and of the
-    // moves, mapped to our sources; summarize with bench/profile-summary.ts.
+    // BENCH_BROWSER_PROFILE=<dir>: CPU profiles (Chrome DevTools Protocol) of the last cold open and of the
+    // moves, mapped to our sources; summarize with bench/profile-summary.ts. With BENCH_BROWSER_TRACE=1 as
+    // well: Chrome traces of them instead.
     const profileDir = process.env.BENCH_BROWSER_PROFILE ? join(process.env.BENCH_BROWSER_PROFILE, new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
 
