@@ -18,12 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+/** A project row (its documents' log and snapshot rows reference it), owned by the test user. */
+async function insertProject(name: string): Promise<string> {
+  const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES (${name}, ${ownerId}) RETURNING id`;
+  return p!.id;
+}
+
 docStoreContract('PostgreSQL', {
   store: () => store,
-  newProject: async () => {
-    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('contract', ${ownerId}) RETURNING id`;
-    return p!.id;
-  },
+  newProject: () => insertProject('contract'),
 });
 
 /** 25,000 updates of a 5,000-task board (built once: it takes seconds), and its projection. */
@@ -62,10 +65,7 @@ describe('PostgreSQL store: sizes past one statement', () => {
 });
 
 describe('PostgreSQL store: one statement per group commit', () => {
-  const newProject = async () => {
-    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('commit', ${ownerId}) RETURNING id`;
-    return p!.id;
-  };
+  const newProject = () => insertProject('commit');
   const emptyDelta = (): ProjectionDelta => ({
     tasks: { upsert: [], remove: [] },
     comments: { upsert: [], remove: [] },
@@ -139,10 +139,7 @@ describe('PostgreSQL store: one statement per group commit', () => {
 });
 
 describe('PostgreSQL store: batches of several rooms in one statement', () => {
-  const newProject = async () => {
-    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('combined', ${ownerId}) RETURNING id`;
-    return p!.id;
-  };
+  const newProject = () => insertProject('combined');
   /** A project document with one task, its update and the task's projection delta. */
   const edit = (title: string) => {
     const doc = new Y.Doc();
@@ -243,10 +240,7 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
 });
 
 describe('PostgreSQL store: heads of several rooms in one statement', () => {
-  const newProject = async () => {
-    const [p] = await db.sql<{ id: string }[]>`INSERT INTO projects (name, created_by) VALUES ('heads', ${ownerId}) RETURNING id`;
-    return p!.id;
-  };
+  const newProject = () => insertProject('heads');
   const update = (text: string) => {
     const doc = new Y.Doc();
     doc.getText('t').insert(0, text);

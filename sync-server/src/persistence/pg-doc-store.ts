@@ -6,6 +6,7 @@
 // projection problem never blocks the log.
 import postgres from 'postgres';
 import type { Sql } from '../db/database.ts';
+import { isUuid } from '../auth/authenticate.ts';
 import type { Logger } from '../logger.ts';
 import type { AppendBatch, AppendResult, DocStore, Snapshot, StoredDoc, StoredHead } from './doc-store.ts';
 import { commitInOneStatement, type CommitRows } from './commit-statement.ts';
@@ -15,8 +16,6 @@ import { chunks, writeEffects } from './effects-writer.ts';
 const UPDATE_ROWS_PER_STATEMENT = 5000;
 /** Batches of other projects join a combined statement while it holds fewer log rows than this. */
 const MAX_UPDATES_PER_STATEMENT = 5000;
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function projectKey(w: Waiting): string {
   return w.rows.projectId.toLowerCase();
@@ -82,9 +81,14 @@ export class PgDocStore implements DocStore {
   }
 
   private readonly readWaitingHeads = () => {
-    // An id that is not a UUID fails alone (PostgreSQL would refuse the whole statement's uuid[]).
-    const batch = this.waitingHeads.filter((w) => UUID_RE.test(w.projectId) || (w.reject(new Error(`not a project id: ${w.projectId}`)), false));
+    const waiting = this.waitingHeads;
     this.waitingHeads = [];
+    // An id that is not a UUID fails alone (PostgreSQL would refuse the whole statement's uuid[]).
+    const batch: WaitingHead[] = [];
+    for (const w of waiting) {
+      if (isUuid(w.projectId)) batch.push(w);
+      else w.reject(new Error(`not a project id: ${w.projectId}`));
+    }
     if (batch.length === 0) return;
     this.readHeads([...new Set(batch.map((w) => w.projectId))]).then(
       (heads) => batch.forEach((w) => w.resolve(heads.get(w.projectId) ?? { snapshot: null, updates: [] })),
