@@ -1,4 +1,4 @@
-import { act } from 'react';
+import { act, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, type Rendered } from './test-render.tsx';
 
@@ -42,6 +42,33 @@ describe('lazyComponent', () => {
     spy.mockRestore();
     expect(rendered.container.querySelector('[role="alert"]')?.textContent).toContain('could not be loaded');
     expect(rendered.container.querySelector('button')?.textContent).toBe('Reload');
+  });
+
+  it('passes an error of the loaded component on to the boundary above instead of calling it a failed load', async () => {
+    const { lazyComponent } = await load();
+    const { Component } = await import('react');
+    class Outer extends Component<{ children: ReactNode }, { caught: string | null }> {
+      override state = { caught: null as string | null };
+      static getDerivedStateFromError(error: Error) {
+        return { caught: error.message };
+      }
+      override render() {
+        return this.state.caught ? <p>outer caught: {this.state.caught}</p> : this.props.children;
+      }
+    }
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const Buggy = lazyComponent<object>(async () => () => {
+      throw new Error('bug in the dialog');
+    });
+    rendered = render(
+      <Outer>
+        <Buggy />
+      </Outer>,
+    );
+    await settle();
+    spy.mockRestore();
+    expect(rendered.container.textContent).toBe('outer caught: bug in the dialog');
+    expect(rendered.container.querySelector('[role="alert"]')).toBeNull();
   });
 
   it('preloads every registered chunk once, a second after start-up, and a failed preload is retried by the first render', async () => {

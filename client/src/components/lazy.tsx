@@ -17,7 +17,7 @@ export function lazyComponent<P extends object>(load: Loader<P>): ComponentType<
         // A failed preload is retried by the first render; a failed render shows LoadBoundary (React
         // remembers the failure of that component until the page reloads).
         loading = null;
-        throw error;
+        throw new ChunkLoadError(error);
       },
     );
     return loading;
@@ -36,14 +36,27 @@ export function lazyComponent<P extends object>(load: Loader<P>): ComponentType<
   return LazyComponent;
 }
 
-/** Shown when a chunk does not load: usually an app update replaced it while this page was open. */
-class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
+/** A lazy chunk that did not load (as opposed to an error of the component once loaded). */
+class ChunkLoadError extends Error {
+  constructor(cause: unknown) {
+    super('a part of the app could not be loaded', { cause });
+    this.name = 'ChunkLoadError';
+  }
+}
+
+/**
+ * Shown when a chunk does not load: usually an app update replaced it while this page was open. Any other
+ * error (a bug in the loaded component) is thrown on to the boundaries above, not disguised as this one.
+ */
+class LoadBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: null };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
   }
   override render() {
-    if (!this.state.failed) return this.props.children;
+    const { error } = this.state;
+    if (error === null) return this.props.children;
+    if (!(error instanceof ChunkLoadError)) throw error;
     return (
       <div className="page" role="alert">
         <p>This part of Fieldboard could not be loaded. Your changes are kept on this device.</p>
