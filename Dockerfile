@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node node_modules/vite/bin/vite.js build --logLevel warn
+RUN node node_modules/vite/bin/vite.js build --logLevel warn && node scripts/server-build.mjs
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -15,6 +15,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The TypeScript sources are for `npm run migrate` (tsx); the server itself runs the build.
 COPY shared ./shared
 COPY sync-server ./sync-server
 COPY migrations ./migrations
@@ -23,4 +24,4 @@ USER node
 EXPOSE 8787
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--expose-gc", "--import", "tsx", "sync-server/src/main.ts"]
+CMD ["node", "--expose-gc", "--enable-source-maps", "dist/server/main.js"]

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { ensureServerBuilt, SERVER_BUNDLE, SERVER_NODE_FLAGS } from './server-build.mjs';
 
 const port = process.argv[2] ?? '8791';
 const root = new URL('..', import.meta.url).pathname;
@@ -29,7 +30,8 @@ if (process.env.DATABASE_URL) {
   delete env.DATABASE_URL;
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'sync-server/src/main.ts')], { cwd: root, env, stdio: 'inherit' });
+await ensureServerBuilt();
+const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE], { cwd: root, env, stdio: 'inherit' });
 let cleaning = false;
 async function cleanup(code) {
   if (cleaning) return;

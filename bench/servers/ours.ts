@@ -1,4 +1,4 @@
-// Our sync server as shipped: `node --expose-gc --import tsx sync-server/src/main.ts` on real PostgreSQL (a throwaway
+// Our sync server as shipped: dist/server/main.js as `npm start` builds and runs it, on real PostgreSQL (a throwaway
 // database per launch, dropped on stop), persistence, projections and activity log on, NODE_ENV=production.
 // Users, sessions and memberships are written straight into the database (as test/fixtures.ts does) and
 // access tokens signed with the JWT_SECRET the server was given, so connecting needs no REST round trips.
@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { ensureServerBuilt, SERVER_BUNDLE, SERVER_NODE_FLAGS } from '../../scripts/server-build.mjs';
 import { hashToken, newRefreshToken, signAccessToken } from '../../sync-server/src/auth/tokens.ts';
 import { startPinned } from './child-process.ts';
 import type { BenchServer, DocHandle, LaunchOptions } from './types.ts';
@@ -56,14 +57,15 @@ export async function launchOurs(opts: OursLaunchOptions): Promise<OursServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fb-bench-'));
   const secret = randomBytes(48).toString('base64');
   const jwtSecret = new TextEncoder().encode(secret);
-  // As scripts/start.mjs launches it (--expose-gc: one collection after a burst of room unloads).
-  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
+  // As scripts/start.mjs builds and launches it.
+  await ensureServerBuilt();
+  const nodeArgs = [...SERVER_NODE_FLAGS];
   if (opts.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
   let started;
   try {
     started = await startPinned({
       core: opts.core,
-      command: [process.execPath, ...nodeArgs, 'sync-server/src/main.ts'],
+      command: [process.execPath, ...nodeArgs, SERVER_BUNDLE],
       env: {
         PATH: process.env.PATH,
         PORT: '0',

@@ -2,11 +2,14 @@
 // A session-level advisory lock serializes concurrent runners: two servers starting at once apply each file
 // exactly once, and the second sees the first one's result.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Sql } from './database.ts';
 
-export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url).pathname;
+/** The repository's migrations/, found upwards from this module: it runs from sync-server/src/db (tsx, tests)
+ * and bundled from dist/server (scripts/server-build.mjs). */
+export const MIGRATIONS_DIR = findMigrationsDir(dirname(fileURLToPath(import.meta.url)));
 /** Arbitrary constant naming our advisory lock ("fb" + "migr"). */
 const MIGRATION_LOCK_ID = 0x6662_6d69;
 
@@ -80,4 +83,11 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
     conn.release();
   }
   return applied;
+}
+
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'migrations'))) return join(dir, 'migrations');
+    if (dirname(dir) === dir) throw new Error(`no migrations/ directory beside a package.json above ${from}`);
+  }
 }

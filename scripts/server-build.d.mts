@@ -1,0 +1,7 @@
+// Types of scripts/server-build.mjs (plain JavaScript so `npm start` needs no TypeScript loader).
+export declare const SERVER_ENTRY: string;
+export declare const SERVER_BUNDLE: string;
+export declare const SERVER_NODE_FLAGS: string[];
+export declare function serverIsStale(): boolean;
+export declare function buildServer(): Promise<void>;
+export declare function ensureServerBuilt(): Promise<'fresh' | 'built'>;

@@ -1,0 +1,70 @@
+// Builds the sync server into one JavaScript file, dist/server/main.js (esbuild; the packages under
+// node_modules stay imports), when it is missing or older than its sources. `npm start`, the Dockerfile, the
+// browser tests' server and the benchmarks all run that file, so what is measured is what ships.
+//
+// Why not `node --import tsx` in production: tsx compiles every module at start-up (seconds, and ~90 MB of
+// heap that stays), and its esbuild transform keeps function names by wrapping every named arrow function in
+// a __name() call, which costs a call per closure created and leaves each such function with a dictionary of
+// properties. Tests and `npm run dev:server` still run the TypeScript directly.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './client-build.mjs';
+
+export const SERVER_ENTRY = join(ROOT, 'sync-server/src/main.ts');
+export const SERVER_BUNDLE = join(ROOT, 'dist/server/main.js');
+/** Node flags the server runs with: --expose-gc for one collection after a burst of room unloads
+ * (sync-server/src/rooms/idle-gc.ts); source maps so that stack traces name the TypeScript files. */
+export const SERVER_NODE_FLAGS = ['--expose-gc', '--enable-source-maps'];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when dist/server/main.js is missing or older than a .ts file under sync-server/ or shared/, or package-lock.json. */
+export function serverIsStale() {
+  if (!existsSync(SERVER_BUNDLE)) return true;
+  const sources = Math.max(
+    newestSource(join(ROOT, 'sync-server')),
+    newestSource(join(ROOT, 'shared')),
+    statSync(join(ROOT, 'package-lock.json')).mtimeMs,
+    statSync(new URL(import.meta.url)).mtimeMs,
+  );
+  return sources > statSync(SERVER_BUNDLE).mtimeMs;
+}
+
+/** Bundles the server; throws esbuild's error (with file and line) when the sources do not compile. */
+export async function buildServer() {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [SERVER_ENTRY],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}
+
+/** Builds when stale; returns 'fresh' or 'built'. */
+export async function ensureServerBuilt() {
+  if (!serverIsStale()) return 'fresh';
+  await buildServer();
+  return 'built';
+}
+
+// `node scripts/server-build.mjs`: build now (whether stale or not).
+if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
+  await buildServer();
+  console.log(`built ${SERVER_BUNDLE}`);
+}
