@@ -1,7 +1,8 @@
-// Screens and dialogs a cold board open does not show, each in its own chunk: the start-up script then
-// compiles and evaluates only what the first paint needs. The service worker precaches every chunk, so they
-// load offline too; preload.ts fetches them once the app is idle, so opening one is instant after the first
-// second, and a chunk that fails to load (a deploy replaced it mid-session) shows a way out, not a crash.
+// Screens and dialogs a cold board open does not show, behind dynamic imports: start-up evaluates only what
+// the first paint needs. The build inlines the imports into the one script (vite.config.ts: a classic script,
+// so Chromium uses the code cache the service worker stores beside it), so each is evaluated on first render or
+// by preload.ts once the app is idle. With a code-split build a chunk could fail to load (a deploy replaced it
+// mid-session): that shows a way out, not a crash.
 import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { registerPreload } from '../preload.ts';
 
