@@ -7,8 +7,8 @@
 // its transform keeps function names by wrapping every named arrow function in a __name() call, which costs a
 // call per closure created and leaves each such function with a dictionary of properties. Tests and
 // `npm run dev:server` still run the TypeScript directly.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ROOT } from './client-build.mjs';
 
 export const SERVER_ENTRY = join(ROOT, 'sync-server/src/main.ts');
@@ -39,10 +39,15 @@ export function serverIsStale() {
   return sources > statSync(SERVER_BUNDLE).mtimeMs;
 }
 
-/** Bundles the server; throws esbuild's error (with file and line) when the sources do not compile. */
+/**
+ * Bundles the server; throws esbuild's error (with file and line) when the sources do not compile. Each
+ * output file is written beside its target and renamed over it, so a server starting meanwhile (the browser
+ * tests and a benchmark building at once) never reads half a file.
+ */
 export async function buildServer() {
   const esbuild = await import('esbuild');
-  await esbuild.build({
+  const result = await esbuild.build({
+    write: false,
     entryPoints: [SERVER_ENTRY],
     outfile: SERVER_BUNDLE,
     bundle: true,
@@ -55,6 +60,12 @@ export async function buildServer() {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  mkdirSync(dirname(SERVER_BUNDLE), { recursive: true });
+  for (const file of result.outputFiles) {
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
 }
 
 /** Builds when stale; returns 'fresh' or 'built'. */
