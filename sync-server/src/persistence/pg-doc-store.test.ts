@@ -181,23 +181,47 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     }
   });
 
-  it('writes the batches of several projects handed over in the same turn with one statement', async () => {
-    const projects = await Promise.all([newProject(), newProject(), newProject()]);
-    const edits = projects.map((_, i) => edit(`together ${i}`));
-    let statements = 0;
+  /** A store whose group-commit statements (sql.unsafe) are counted. */
+  const countingStore = () => {
+    const counter = { statements: 0 };
     const counting = new Proxy(db.sql, {
       get(target, key, receiver) {
-        if (key === 'unsafe') statements++;
+        if (key === 'unsafe') counter.statements++;
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
-    const combined = new PgDocStore(counting);
+    return { store: new PgDocStore(counting), counter };
+  };
+
+  it('writes the batches of several projects handed over in the same turn with one statement', async () => {
+    const projects = await Promise.all([newProject(), newProject(), newProject()]);
+    const edits = projects.map((_, i) => edit(`together ${i}`));
+    const { store: combined, counter } = countingStore();
     const results = await Promise.all(projects.map((projectId, i) => combined.append({ projectId, updates: [{ update: edits[i]!.update, userId: ownerId }], effects: { changes: [edits[i]!.delta], activity: [] } })));
-    expect(statements).toBe(1);
+    expect(counter.statements).toBe(1);
     expect(results.every((r) => !r.effectsFailed)).toBe(true);
     for (const [i, projectId] of projects.entries()) {
       expect((await store.load(projectId)).updates.map((u) => u.id)).toEqual([results[i]!.lastId]);
       expect(await taskTitles(projectId)).toEqual([`together ${i}`]);
+    }
+  });
+
+  it('starts another statement once the combined batches pass 256 kB of updates (a larger batch still goes alone)', async () => {
+    const projects = await Promise.all([newProject(), newProject(), newProject(), newProject()]);
+    const large = (kb: number) => {
+      const doc = new Y.Doc();
+      doc.getText('notes').insert(0, 'x'.repeat(kb * 1024));
+      return Y.encodeStateAsUpdate(doc);
+    };
+    // 150 + 90 kB share a statement; the next 150 kB would pass 256 kB, and the 400 kB batch is over it alone.
+    const updates = [large(150), large(90), large(150), large(400)];
+    const { store: combined, counter } = countingStore();
+    const results = await Promise.all(projects.map((projectId, i) => combined.append({ projectId, updates: [{ update: updates[i]!, userId: ownerId }] })));
+    expect(counter.statements).toBe(3);
+    for (const [i, projectId] of projects.entries()) {
+      const loaded = await store.load(projectId);
+      expect(loaded.updates.map((u) => u.id)).toEqual([results[i]!.lastId]);
+      expect(loaded.updates[0]!.update).toEqual(updates[i]);
     }
   });
 
