@@ -14,7 +14,7 @@ import './styles/board.css';
 import './styles/task.css';
 import { startUploadWorker } from './task/attachments-upload.tsx';
 
-// The board and the project list are in the start-up script; every other screen is its own chunk.
+// The board and the project list are evaluated at start-up; every other screen on first use (components/lazy.tsx).
 const LoginScreen = lazyComponent(() => import('./auth/login-screen.tsx').then((m) => m.LoginScreen));
 const RegisterScreen = lazyComponent(() => import('./auth/register-screen.tsx').then((m) => m.RegisterScreen));
 const ProjectSettingsScreen = lazyComponent(() => import('./projects/project-settings-screen.tsx').then((m) => m.ProjectSettingsScreen));
@@ -40,7 +40,7 @@ export function App() {
   // Files attached offline upload whenever the app runs signed in and the network is there.
   useEffect(() => (status === 'authenticated' ? startUploadWorker() : undefined), [status]);
 
-  // The other screens' chunks, once start-up is over: opening one later needs no fetch.
+  // The other screens, evaluated once start-up is over: opening one later does not wait for it.
   useEffect(() => {
     if (status !== 'loading') preloadLater();
   }, [status]);

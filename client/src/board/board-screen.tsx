@@ -28,7 +28,7 @@ import { useBoardData, type TaskCounts } from './use-board-data.ts';
 import { otherPeople, viewersByTask } from './use-presence.ts';
 import { useUndo } from './use-undo.ts';
 
-// The task dialog (fields, comments, checklist, attachments, activity) is its own chunk, not in start-up.
+// The task dialog (fields, comments, checklist, attachments, activity) is evaluated on first use, not at start-up.
 const TaskDetails = lazyComponent(() => import('../task/task-details.tsx').then((m) => m.TaskDetails));
 
 export function BoardScreen({ projectId, openTaskId }: { projectId: string; openTaskId: string | null }) {

@@ -8,7 +8,7 @@ import { registerPreload } from '../preload.ts';
 
 type Loader<P> = () => Promise<ComponentType<P>>;
 
-/** A component rendered from its own chunk, loaded on first render (or by preloadLater). */
+/** A component behind a dynamic import, loaded on first render (or by preloadLater). */
 export function lazyComponent<P extends object>(load: Loader<P>): ComponentType<P> {
   let loading: Promise<{ default: ComponentType<P> }> | null = null;
   const start = () => {
@@ -37,7 +37,8 @@ export function lazyComponent<P extends object>(load: Loader<P>): ComponentType<
   return LazyComponent;
 }
 
-/** A lazy chunk that did not load (as opposed to an error of the component once loaded). */
+/** A dynamic import that failed (a chunk that did not load in a code-split build, or a module whose evaluation threw),
+ * as opposed to an error of the component once loaded. */
 class ChunkLoadError extends Error {
   constructor(cause: unknown) {
     super('a part of the app could not be loaded', { cause });
@@ -46,8 +47,9 @@ class ChunkLoadError extends Error {
 }
 
 /**
- * Shown when a chunk does not load: usually an app update replaced it while this page was open. Any other
- * error (a bug in the loaded component) is thrown on to the boundaries above, not disguised as this one.
+ * Shown when a dynamic import fails (with code splitting, usually an app update that replaced the chunk while
+ * this page was open). Any other error (a bug in the loaded component) is thrown on to the boundaries above,
+ * not disguised as this one.
  */
 class LoadBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
   override state: { error: unknown } = { error: null };
