@@ -55,6 +55,11 @@ export interface DocStore {
   loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null>;
   /** Appends every update in one transaction (group commit); resolves with the last row id. */
   append(batch: AppendBatch): Promise<AppendResult>;
+  /**
+   * Pacing of group commits across documents (optional): undefined when a batch appended now goes out
+   * right away, else a promise that resolves when it is worth cutting one (a commit in flight landed).
+   */
+  commitTurn?(): Promise<void> | undefined;
   /** Writes the snapshot and deletes the rows it covers, in one transaction. */
   compact(projectId: string, snapshot: Snapshot): Promise<void>;
 }

@@ -225,6 +225,83 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     }
   });
 
+  it('keeps one commit statement in flight: batches handed over meanwhile go out together when it lands; a heavy one goes beside it', async () => {
+    const projects = await Promise.all([newProject(), newProject(), newProject(), newProject()]);
+    const heavyProject = await newProject();
+    const heavyDoc = new Y.Doc();
+    heavyDoc.getText('notes').insert(0, 'z'.repeat(300 * 1024));
+    const heavyUpdate = Y.encodeStateAsUpdate(heavyDoc);
+    const edits = projects.map((_, i) => edit(`paced ${i}`));
+    const { store: paced, counter } = countingStore();
+    const append = (i: number) => paced.append({ projectId: projects[i]!, updates: [{ update: edits[i]!.update, userId: ownerId }], effects: { changes: [edits[i]!.delta], activity: [] } });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    // Another transaction holds the log table, so the first statement stays in flight until it ends.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.sql.begin(async (tx) => {
+      await tx`LOCK TABLE yjs_updates IN EXCLUSIVE MODE`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    let first, later, heavy;
+    let turnCame = false;
+    try {
+      expect(paced.commitTurn()).toBeUndefined();
+      first = append(0);
+      await nextTurn();
+      expect(counter.statements).toBe(1);
+      const turn = paced.commitTurn();
+      expect(turn).toBeInstanceOf(Promise);
+      void turn!.then(() => (turnCame = true));
+      // Three more rooms hand over batches in three later turns: none is sent while the first is in flight.
+      later = [];
+      for (const i of [1, 2, 3]) {
+        later.push(append(i));
+        await nextTurn();
+      }
+      expect(counter.statements).toBe(1);
+      expect(turnCame).toBe(false);
+      // Days of offline work pushed at once (over 256 kB): sent at once, not behind the paced statements.
+      heavy = paced.append({ projectId: heavyProject, updates: [{ update: heavyUpdate, userId: ownerId }] });
+      await nextTurn();
+      expect(counter.statements).toBe(2);
+    } finally {
+      release();
+      await holder;
+    }
+    const [results, heavyResult] = await Promise.all([Promise.all([first, ...later]), heavy]);
+    expect(turnCame).toBe(true);
+    expect(counter.statements).toBe(3);
+    expect((await store.load(heavyProject)).updates.map((u) => u.id)).toEqual([heavyResult!.lastId]);
+    for (const [i, projectId] of projects.entries()) {
+      expect((await store.load(projectId)).updates.map((u) => u.id)).toEqual([results[i]!.lastId]);
+      expect(await taskTitles(projectId)).toEqual([`paced ${i}`]);
+    }
+  });
+
+  it('keeps a project\'s batches in order when an earlier one is held back for size', async () => {
+    const [a, b] = await Promise.all([newProject(), newProject()]);
+    const large = (kb: number) => {
+      const doc = new Y.Doc();
+      doc.getText('notes').insert(0, 'y'.repeat(kb * 1024));
+      return Y.encodeStateAsUpdate(doc);
+    };
+    const [bigA, bigB, smallB] = [large(150), large(150), large(1)];
+    const { store: combined, counter } = countingStore();
+    // bigB does not fit beside bigA; smallB would, but must not overtake bigB (nor share its statement: one
+    // statement holds one batch per project).
+    await Promise.all([
+      combined.append({ projectId: a, updates: [{ update: bigA, userId: ownerId }] }),
+      combined.append({ projectId: b, updates: [{ update: bigB, userId: ownerId }] }),
+      combined.append({ projectId: b, updates: [{ update: smallB, userId: ownerId }] }),
+    ]);
+    expect(counter.statements).toBe(3);
+    expect((await store.load(b)).updates.map((u) => u.update)).toEqual([bigB, smallB]);
+  });
+
   it('writes a full-resync batch in turn with the project\'s other batches', async () => {
     const projectId = await newProject();
     const a = edit('before the resync');

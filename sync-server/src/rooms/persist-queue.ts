@@ -1,5 +1,7 @@
 // Group commit for one room. Updates are queued as the document produces them; whenever no write is in
 // flight, everything queued so far goes to the store in ONE transaction. Relaying never waits for this.
+// When the store paces commits (DocStore.commitTurn: PostgreSQL sends one statement at a time), the batch is
+// cut when its turn comes, so it holds everything that arrived while the statement before it ran.
 //
 // Invariants:
 //  - Batches are written in document order and a failed batch is retried (with backoff) before anything
@@ -41,6 +43,8 @@ export class PersistQueue {
   private inflight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
+  /** Waiting for the store's commit turn (the batch is cut when it comes). */
+  private awaitingTurn = false;
   private failures = 0;
   private exclusive: Promise<unknown> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
@@ -86,7 +90,7 @@ export class PersistQueue {
   }
 
   private schedule(delayMs: number): void {
-    if (this.closed || this.inflight || this.scheduled || this.pending.length === 0) return;
+    if (this.closed || this.inflight || this.scheduled || this.awaitingTurn || this.pending.length === 0) return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
@@ -99,7 +103,16 @@ export class PersistQueue {
   }
 
   private flush(): void {
-    if (this.inflight || this.pending.length === 0) return;
+    if (this.closed || this.inflight || this.awaitingTurn || this.pending.length === 0) return;
+    const turn = this.opts.store.commitTurn?.();
+    if (turn) {
+      this.awaitingTurn = true;
+      void turn.then(() => {
+        this.awaitingTurn = false;
+        this.flush();
+      });
+      return;
+    }
     const batch = this.pending;
     this.pending = [];
     const stateVector = this.opts.captureStateVector();
@@ -135,8 +148,12 @@ export class PersistQueue {
         },
       )
       .finally(() => {
-        if (this.pending.length > 0) this.schedule(0);
-        else if (!this.inflight) this.notifyIdle();
+        // Updates that arrived during the commit are cut now, not on setImmediate: the store sends its next
+        // statement on setImmediate, and they should be in it.
+        if (this.pending.length > 0) {
+          if (this.failures === 0) this.flush();
+          else this.schedule(0);
+        } else if (!this.inflight) this.notifyIdle();
       });
   }
 
