@@ -282,6 +282,32 @@ describe('PostgreSQL store: batches of several rooms in one statement', () => {
     }
   });
 
+  it('gives the turn on when the statement in flight fails, and fails only its own batches', async () => {
+    const [lost, next] = await Promise.all([newProject(), newProject()]);
+    const [a, b] = [edit('lost with the connection'), edit('written after')];
+    let calls = 0;
+    let fail!: (error: Error) => void;
+    // The first statement never reaches PostgreSQL: it fails as a dropped connection would.
+    const flaky = new Proxy(db.sql, {
+      get(target, key, receiver) {
+        if (key === 'unsafe' && calls++ === 0) return () => new Promise((_, reject) => (fail = reject));
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const paced = new PgDocStore(flaky);
+    const first = paced.append({ projectId: lost, updates: [{ update: a.update, userId: ownerId }] });
+    await new Promise((resolve) => setImmediate(resolve));
+    const turn = paced.commitTurn();
+    expect(turn).toBeInstanceOf(Promise);
+    fail(new Error('connection lost'));
+    await expect(first).rejects.toThrow('connection lost');
+    await turn;
+    expect(paced.commitTurn()).toBeUndefined();
+    const written = await paced.append({ projectId: next, updates: [{ update: b.update, userId: ownerId }] });
+    expect((await store.load(next)).updates.map((u) => u.id)).toEqual([written.lastId]);
+    expect((await store.load(lost)).updates).toEqual([]);
+  });
+
   it('keeps a project\'s batches in order when an earlier one is held back for size', async () => {
     const [a, b] = await Promise.all([newProject(), newProject()]);
     const large = (kb: number) => {
