@@ -31,7 +31,7 @@ const MAX_UPDATE_BYTES_PER_STATEMENT = 256 * 1024;
  * previous commit landed, 1,000 updates/s over 10 rooms were ~0.8 statements per update. Paired runs of the
  * bench scenario 3 layout (10 rooms x 5 clients), CPU per update before -> after: at 1,000/s PostgreSQL 590-610
  * -> 445-465 us and the server 440 -> 400; at 2,000/s PostgreSQL 305-340 -> 200-215 and the server 260-270 ->
- * 225-240. Two in flight (measured too) cost PostgreSQL ~25% more per update than one.
+ * 225-240. Two in flight (measured too) cost PostgreSQL ~30% more per update than one.
  */
 const STATEMENTS_IN_FLIGHT = 1;
 
@@ -222,8 +222,9 @@ export class PgDocStore implements DocStore {
       for (const w of group) this.inflight.delete(projectKey(w));
       this.statementDone();
     });
-    // Held only for size or order (not for a project in flight): another statement as soon as one may go.
-    if (held.some((w) => !this.inflight.has(projectKey(w)))) this.schedule();
+    // Held only for size or order (not for a project in flight): another statement now if one more may go,
+    // else when this one lands (statementDone).
+    if (this.statements < STATEMENTS_IN_FLIGHT && held.some((w) => !this.inflight.has(projectKey(w)))) this.schedule();
   };
 
   private commitAlone(w: Waiting, key: string): void {
