@@ -149,10 +149,9 @@ export class PersistQueue {
       )
       .finally(() => {
         // Updates that arrived during the commit are cut now, not on setImmediate: the store sends its next
-        // statement on setImmediate, and they should be in it.
+        // statement on setImmediate, and they should be in it. After a failure the retry timer is already set.
         if (this.pending.length > 0) {
           if (this.failures === 0) this.flush();
-          else this.schedule(0);
         } else if (!this.inflight) this.notifyIdle();
       });
   }
