@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { MessageType } from '../../../shared/protocol.ts';
 import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import { awarenessFrame, SyncStep, syncFrame } from './messages.ts';
-import { snapshotOf, StoredHead } from './stored-head.ts';
+import { mergeMany, snapshotOf, StoredHead } from './stored-head.ts';
 
 /** A server document with a snapshot and log rows after it, plus a client synced at snapshot time. */
 function scenario() {
@@ -105,13 +105,44 @@ describe('StoredHead', () => {
     const reply = stored.answer(syncFrame(SyncStep.Step1, vector), true);
     if (reply.kind !== 'answered') throw new Error(`expected an answer, got ${reply.kind}`);
     expect(reply.clientVector).toEqual(vector);
-    const kinds = reply.frames.map((f) => {
+    expect(reply.first).toHaveLength(1); // the delete set leaves before the rows are merged
+    const kinds = [...reply.first, ...reply.rest()!].map((f) => {
       const d = decoding.createDecoder(f);
       const type = decoding.readVarUint(d);
       return type === MessageType.Sync ? `sync-${decoding.readVarUint(d)}` : String(type);
     });
     expect(kinds).toEqual(['sync-2', 'sync-1', String(MessageType.Saved), 'sync-0']);
     const plain = stored.answer(syncFrame(SyncStep.Step1, vector), false);
-    expect(plain.kind === 'answered' && plain.frames).toHaveLength(3);
+    expect(plain.kind === 'answered' && plain.rest()).toHaveLength(2);
+  });
+
+  it('merges many log rows in groups to what one merge of them all gives', () => {
+    // Three writers interleaved, 300 rows, and a gap (rows 100-109 missing) that leaves later rows pending.
+    const writers = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+    const rows: Uint8Array[] = [];
+    for (const w of writers) w.on('update', (u: Uint8Array) => rows.push(u));
+    for (let i = 0; i < 300; i++) {
+      const w = writers[i % 3]!;
+      if (i % 7 === 0) w.getText('notes').insert(0, `${i} `);
+      else w.getMap('tasks').set(`t${i % 11}`, `edit ${i}`);
+      for (const other of writers) if (other !== w) Y.applyUpdate(other, rows[rows.length - 1]!);
+    }
+    const withGap = [...rows.slice(0, 100), ...rows.slice(110)];
+    for (const input of [rows, withGap, rows.slice(0, 1), []]) {
+      const grouped = mergeMany(input);
+      const once = input.length ? Y.mergeUpdates(input) : new Uint8Array([0, 0]);
+      const a = new Y.Doc();
+      const b = new Y.Doc();
+      Y.applyUpdate(a, grouped);
+      Y.applyUpdate(b, once);
+      expect(a.getText('notes').toString()).toBe(b.getText('notes').toString());
+      expect(a.getMap('tasks').toJSON()).toEqual(b.getMap('tasks').toJSON());
+      expect(Y.encodeStateVector(a)).toEqual(Y.encodeStateVector(b));
+      expect(Y.parseUpdateMeta(grouped)).toEqual(Y.parseUpdateMeta(once));
+    }
+    // Every row present: the full document.
+    const full = new Y.Doc();
+    Y.applyUpdate(full, mergeMany(rows));
+    expect(full.getMap('tasks').toJSON()).toEqual(writers[0]!.getMap('tasks').toJSON());
   });
 });

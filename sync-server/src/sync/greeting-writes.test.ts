@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MessageType } from '../../../shared/protocol.ts';
 import { SyncStep, syncFrame } from '../rooms/messages.ts';
+import { snapshotOf } from '../rooms/stored-head.ts';
 import type { TestUser } from '../test/fixtures.ts';
 import { rawSocket, startSyncHarness, waitFor, type SyncHarness } from './test-sync-server.ts';
 
@@ -102,6 +103,40 @@ describe('greeting writes', () => {
     await waitFor(() => h.registry.get(projectId) !== undefined, 3000, 'room loaded');
     expect(await count('fieldboard_sync_head_syncs_total')).toBe(headSyncs + 1);
     expect(c.writes()).toEqual([['step2', 'saved', 'step1']]);
+    c.ws.close();
+    await c.closed;
+  });
+
+  it('a cold document with a snapshot sends its delete set ahead on its own, then step 2, saved and step 1 in one write', async () => {
+    const projectId = await h.project([[alice, 'ADMIN']]);
+    // Stored: a snapshot holding a deletion the client never saw, and one log row after it.
+    const server = new Y.Doc();
+    const tasks = server.getMap<number>('tasks');
+    tasks.set('a', 1);
+    tasks.set('b', 2);
+    const before = Y.encodeStateAsUpdate(server);
+    const { lastId } = await h.store.append({ projectId, updates: [{ update: before, userId: alice.id }] });
+    tasks.delete('a');
+    await h.store.compact(projectId, { ...snapshotOf(server), lastUpdateId: lastId, updateCount: 1 });
+    server.on('update', (u: Uint8Array) => void h.store.append({ projectId, updates: [{ update: u, userId: alice.id }] }));
+    tasks.set('c', 3);
+    await waitFor(async () => (await h.store.loadHead(projectId)).updates.length === 1, 3000, 'log row stored');
+    // A returning client: it holds the snapshot's structs, not its deletion.
+    const client = new Y.Doc();
+    Y.applyUpdate(client, before);
+    const c = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+    const at = writes.length;
+    await c.opened;
+    c.ws.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(client)));
+    await waitFor(() => c.frames.length >= 4, 3000, 'greeting');
+    expect(writes[at]!.filter((w) => w.length)).toEqual([['update'], ['step2', 'saved', 'step1']]);
+    for (const frame of c.frames.slice(0, 2)) {
+      const d = decoding.createDecoder(frame);
+      decoding.readVarUint(d);
+      decoding.readVarUint(d);
+      Y.applyUpdate(client, decoding.readVarUint8Array(d));
+    }
+    expect(client.getMap('tasks').toJSON()).toEqual({ b: 2, c: 3 });
     c.ws.close();
     await c.closed;
   });

@@ -76,9 +76,9 @@ export function attachSyncServer(
 
   /**
    * `socket`: the connection under `ws` (ws writes each frame to it as soon as it is sent). Frames sent in one
-   * synchronous run are written together: the greeting (step 2, saved, step 1) and a step 1's answer (step 2,
-   * saved) are one write each instead of one per frame (ws writes every frame with its own writev system call);
-   * the order on the wire is unchanged.
+   * synchronous run are written together: the greeting (step 2, saved, step 1; a cold document's delete set
+   * goes ahead on its own) and a step 1's answer (step 2, saved) are one write each instead of one per frame
+   * (ws writes every frame with its own writev system call); the order on the wire is unchanged.
    */
   async function accept(ws: WebSocket, socket: Duplex, req: IncomingMessage, rawProjectId: string) {
     const corked = (fn: () => void) => {
@@ -112,7 +112,7 @@ export function attachSyncServer(
       if (early.length >= PRE_AUTH_MAX_FRAMES) return refuse(ws, CloseCode.RateLimited, 'too many messages before authentication finished');
       early.push(data);
     };
-    ws.on('message', (data, isBinary) => corked(() => onFrame(toBuffer(data), isBinary)));
+    ws.on('message', (data, isBinary) => onFrame(toBuffer(data), isBinary));
     ws.on('close', () => {
       closed = true;
       if (live) {
@@ -161,10 +161,19 @@ export function attachSyncServer(
             done();
             return false; // a new device: the loaded room answers it
           }
+          // The delete set leaves now (this runs uncorked): the client integrates it while we merge the log
+          // rows for the rest.
+          for (const frame of reply.first) ws.send(frame);
+          const rest = reply.rest();
+          const headVector = head.stateVector;
+          if (!rest || !headVector) {
+            done();
+            return false; // the rows cannot be merged: the loaded room answers this step 1
+          }
           // The load may start once the answer has left the process: a step 2 larger than the socket's
           // kernel buffer is otherwise finished only after the snapshot's integration frees the event loop.
-          corked(() => reply.frames.forEach((frame, i) => ws.send(frame, i === reply.frames.length - 1 ? () => done() : undefined)));
-          greeted = { headVector: head.stateVector, clientVector: reply.clientVector };
+          corked(() => rest.forEach((frame, i) => ws.send(frame, i === rest.length - 1 ? () => done() : undefined)));
+          greeted = { headVector, clientVector: reply.clientVector };
           metrics?.headSyncs.inc();
           return true;
         };
@@ -222,7 +231,7 @@ export function attachSyncServer(
         if (!isBinary) return refuse(ws, CloseCode.MalformedMessage, 'text frames are not part of the protocol');
         if (!bucket.take()) return refuse(ws, CloseCode.RateLimited, 'too many messages');
         try {
-          room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+          corked(() => room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           logger.info({ projectId, userId, err: (error as Error).message }, 'closing a sync connection that broke the protocol');
