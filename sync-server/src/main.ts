@@ -43,7 +43,8 @@ const metrics = createMetrics({ defaultMetrics: true });
 // exist', see auth/first-admin.test.ts), which made group commits fail and retry. The sync side (log writes,
 // its auth and membership checks) gets one connection of its own there; with DATABASE_URL it shares the pool.
 const syncSql = db.kind === 'embedded' ? connectPostgres(db.url, 1) : db.sql;
-// With --expose-gc (scripts/start.mjs, the Dockerfile): one full collection after a burst of unloads.
+// With --expose-gc (scripts/start.mjs, the Dockerfile): one full collection once a burst of room loads or
+// unloads is over and the process is idle.
 const idleGc = createIdleCollector((globalThis as { gc?: () => void }).gc, logger);
 const rooms = new RoomRegistry({
   store: new PgDocStore(syncSql, logger),
@@ -52,6 +53,7 @@ const rooms = new RoomRegistry({
   idleUnloadMs: syncOptions.roomIdleMs,
   compactThreshold: syncOptions.compactThreshold,
   effects: createRoomEffects,
+  onLoaded: () => idleGc.noteLoad(),
   onUnloaded: () => idleGc.noteUnload(),
 });
 const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(rooms), metrics };

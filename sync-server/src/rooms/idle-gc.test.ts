@@ -9,30 +9,47 @@ const logger = createLogger('silent');
 describe('idle collector', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('collects once, after enough unloads went quiet, and starts counting again', () => {
+  it('collects once, after enough rooms loaded or unloaded and the process went idle, and starts counting again', () => {
     vi.useFakeTimers();
     const gc = vi.fn();
-    const c = createIdleCollector(gc, logger, { quietMs: 1000, minUnloads: 3 });
-    c.noteUnload();
+    let cpu = 0; // microseconds used by the "process"
+    const c = createIdleCollector(gc, logger, { quietMs: 1000, minRooms: 3, quietCpu: 0.05, cpuMicros: () => cpu });
+    c.noteLoad();
     c.noteUnload();
     vi.advanceTimersByTime(5000);
-    expect(gc).not.toHaveBeenCalled(); // two unloads are not a burst
-    c.noteUnload();
-    vi.advanceTimersByTime(900);
-    c.noteUnload(); // still unloading: wait for quiet
-    vi.advanceTimersByTime(900);
+    expect(gc).not.toHaveBeenCalled(); // two rooms are not a burst
+    c.noteLoad();
+    cpu += 400_000; // busy: 40% of a core over the first second
+    vi.advanceTimersByTime(1000);
+    cpu += 60_000; // 6%: still above the idle share
+    vi.advanceTimersByTime(1000);
     expect(gc).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(200);
+    cpu += 40_000; // 4%: idle
+    vi.advanceTimersByTime(1000);
     expect(gc).toHaveBeenCalledTimes(2); // one collection = two gc() calls (see idle-gc.ts)
     c.noteUnload();
+    c.noteLoad();
     vi.advanceTimersByTime(5000);
-    expect(gc).toHaveBeenCalledTimes(2); // one collection = two gc() calls (see idle-gc.ts)
+    expect(gc).toHaveBeenCalledTimes(2); // counting starts again from zero
+    c.noteUnload();
+    vi.advanceTimersByTime(1000);
+    expect(gc).toHaveBeenCalledTimes(4);
     c.close();
+  });
+
+  it('stops watching on close', () => {
+    vi.useFakeTimers();
+    const gc = vi.fn();
+    const c = createIdleCollector(gc, logger, { quietMs: 1000, minRooms: 1, cpuMicros: () => 0 });
+    c.noteLoad();
+    c.close();
+    vi.advanceTimersByTime(5000);
+    expect(gc).not.toHaveBeenCalled();
   });
 
   it('does nothing without a gc function (the process was started without --expose-gc)', () => {
     vi.useFakeTimers();
-    const c = createIdleCollector(undefined, logger, { quietMs: 10, minUnloads: 1 });
+    const c = createIdleCollector(undefined, logger, { quietMs: 10, minRooms: 1 });
     c.noteUnload();
     expect(() => vi.advanceTimersByTime(100)).not.toThrow();
     expect(() => c.collectNow('start-up')).not.toThrow();
@@ -59,7 +76,7 @@ describe('idle collector on the real heap', () => {
       return all.filter((_, i) => i % 20 === 0);
     })();
     const before = oldSpace().physical_space_size;
-    const c = createIdleCollector(gc, logger, { quietMs: 1, minUnloads: 1 });
+    const c = createIdleCollector(gc, logger, { quietMs: 1, minRooms: 1, cpuMicros: () => 0 });
     c.noteUnload();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = oldSpace();

@@ -1,10 +1,16 @@
-// After a burst of room unloads the freed documents sit in the heap as garbage until V8 next collects, and an
-// idle process seldom does: its RSS stays at the peak of the load for good (bench scenario 4: 1.2-1.7x the
-// baseline minutes after every client left). When the process runs with --expose-gc (scripts/start.mjs, the
-// Dockerfile), one full collection (two passes, see below) runs once at least `minUnloads` rooms unloaded and
-// unloading then went quiet for `quietMs` (1 s: unloads come in bursts, as rooms left together time out
-// together), which lets V8 hand those pages back. One stop-the-world pause of tens of ms, at a moment when the
-// rooms it would delay have just gone. (malloc keeps most of what the freed buffers held: see bench/README.md.)
+// After a burst of room loads or unloads the heap holds what the burst left behind, and an idle process seldom
+// collects it: its RSS stays at the peak for good.
+// - Unloads: the freed documents sit in the heap as garbage (bench scenario 4: 1.2-1.7x the baseline minutes after
+//   every client left).
+// - Loads: each room's first sync and first writes leave copies of every update (socket frames, statement text,
+//   postgres.js buffers) in the young generation, in large-object space and in external memory. In bench
+//   scenario 4 (1,000 rooms of ~10 kB, each loaded, written once, then idle) that was 27 MB of the 110 MB the
+//   server grew by: RSS per loaded room 112.6 kB before a collection, 85.4 kB after it.
+// When the process runs with --expose-gc (scripts/start.mjs, the Dockerfile), one full collection (two passes,
+// see below) runs once at least `minRooms` rooms loaded or unloaded and the process then stayed nearly idle
+// (under `quietCpu` of a core) for `quietMs`. A process that stays busy is left to V8's own collections. One
+// stop-the-world pause of tens of ms, at a moment when nothing is waiting for the event loop.
+// (malloc keeps part of what freed buffers held: see bench/README.md.)
 // It collects twice: a full collection frees the dead objects but keeps every old-generation page that still
 // holds one live object, and it picks the pages to compact by how full they were before it ran, so only a
 // second collection right after moves the few survivors off the emptied pages and releases them (measured in
@@ -14,11 +20,18 @@
 import type { Logger } from '../logger.ts';
 
 export interface IdleCollectorOptions {
+  /** How long the process must stay nearly idle before the collection runs. Default 1 s. */
   quietMs?: number;
-  minUnloads?: number;
+  /** Rooms loaded or unloaded since the last collection that make it worth one. Default 100. */
+  minRooms?: number;
+  /** The share of one core under which the process counts as idle. Default 0.05. */
+  quietCpu?: number;
+  /** CPU time the process has used, in microseconds (tests replace it). */
+  cpuMicros?: () => number;
 }
 
 export interface IdleCollector {
+  noteLoad(): void;
   noteUnload(): void;
   /** One full collection now (after start-up: module compilation and migrations leave tens of MB of garbage). */
   collectNow(reason: string): void;
@@ -27,9 +40,15 @@ export interface IdleCollector {
 
 export function createIdleCollector(gc: (() => void) | undefined, logger: Logger, opts: IdleCollectorOptions = {}): IdleCollector {
   const quietMs = opts.quietMs ?? 1000;
-  const minUnloads = opts.minUnloads ?? 100;
+  const minRooms = opts.minRooms ?? 100;
+  const quietMicros = (opts.quietCpu ?? 0.05) * quietMs * 1000;
+  const cpuMicros = opts.cpuMicros ?? (() => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  });
+  let loads = 0;
   let unloads = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let watch: NodeJS.Timeout | undefined;
   const run = (reason: string, passes: number) => {
     if (!gc) return;
     const before = process.memoryUsage().rss;
@@ -37,24 +56,34 @@ export function createIdleCollector(gc: (() => void) | undefined, logger: Logger
     for (let i = 0; i < passes; i++) gc();
     logger.info({ reason, ms: Math.round(performance.now() - t0), rssBeforeMb: Math.round(before / 2 ** 20), rssAfterMb: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'full garbage collection');
   };
-  const collect = () => {
-    timer = undefined;
-    if (unloads < minUnloads) return;
-    run(`${unloads} rooms unloaded`, 2);
-    unloads = 0;
+  const note = () => {
+    if (!gc || watch || loads + unloads < minRooms) return;
+    // Every quietMs: collect if the process used less than quietCpu of a core since the last look.
+    let last = cpuMicros();
+    watch = setInterval(() => {
+      const now = cpuMicros();
+      const used = now - last;
+      last = now;
+      if (used >= quietMicros) return;
+      clearInterval(watch);
+      watch = undefined;
+      run(`${loads} rooms loaded, ${unloads} unloaded`, 2);
+      loads = unloads = 0;
+    }, quietMs);
+    watch.unref();
   };
   return {
+    noteLoad() {
+      loads++;
+      note();
+    },
     noteUnload() {
-      if (!gc) return;
       unloads++;
-      if (unloads < minUnloads) return;
-      clearTimeout(timer);
-      timer = setTimeout(collect, quietMs);
-      timer.unref();
+      note();
     },
     collectNow: (reason) => run(reason, 1),
     close() {
-      clearTimeout(timer);
+      clearInterval(watch);
     },
   };
 }

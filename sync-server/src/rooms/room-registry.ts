@@ -15,7 +15,8 @@ export interface RegistryOptions extends RoomOptions {
    * document), and a thousand rooms leaving at once unload in milliseconds instead of seconds. Default 50.
    */
   unloadCompactRows?: number;
-  /** Called after each unload (the idle collector counts them). */
+  /** Called after each load and each unload (the idle collector counts them). */
+  onLoaded?: () => void;
   onUnloaded?: () => void;
 }
 
@@ -103,6 +104,7 @@ export class RoomRegistry {
                 this.loading.delete(projectId);
                 this.rooms.set(projectId, loaded);
                 this.opts.metrics?.loadedRooms.set(this.rooms.size);
+                this.opts.onLoaded?.();
                 return loaded;
               },
               (error: unknown) => {

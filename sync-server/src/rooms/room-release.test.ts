@@ -63,9 +63,13 @@ describe('room release', () => {
   it('unloaded rooms leave nothing behind: registry empty, rooms and documents collectable', async () => {
     const store = new MemoryDocStore();
     const metrics = createMetrics();
-    const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: 10, effects: createRoomEffects });
+    const events: string[] = [];
+    const registry = new RoomRegistry({ store, logger, metrics, idleUnloadMs: 10, effects: createRoomEffects, onLoaded: () => events.push('load'), onUnloaded: () => events.push('unload') });
     const { rooms, docs } = await useRooms(registry, 40);
     await until(() => registry.size === 0);
+    // The idle collector hears of each load and each unload once.
+    expect(events.filter((e) => e === 'load')).toHaveLength(40);
+    expect(events.filter((e) => e === 'unload')).toHaveLength(40);
     expect((await metrics.loadedRooms.get()).values[0]!.value).toBe(0);
     // Unload finishes on a promise chain (compaction, then destroy): let it settle before collecting.
     await tick(50);

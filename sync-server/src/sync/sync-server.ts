@@ -148,13 +148,14 @@ export function attachSyncServer(
     // A cold document: answer a returning client from the stored head while the room loads.
     const greeting = registry.greetWhileLoading(projectId);
     let greeted: { headVector: Uint8Array; clientVector: Uint8Array } | undefined;
+    let headFailed = false;
     if (greeting) {
       const head = await greeting.head.catch(() => null);
       const { done } = greeting;
       if (!head || closed) done();
       else {
         const answer = (data: Buffer): boolean => {
-          if (greeted) return false;
+          if (greeted || headFailed) return false;
           const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
           if (reply.kind === 'other') return false;
           if (reply.kind === 'unanswerable') {
@@ -167,6 +168,7 @@ export function attachSyncServer(
           const rest = reply.rest();
           const headVector = head.stateVector;
           if (!rest || !headVector) {
+            headFailed = true;
             done();
             return false; // the rows cannot be merged: the loaded room answers this step 1
           }
