@@ -8,7 +8,7 @@
 //   server grew by: RSS per loaded room 112.6 kB before a collection, 85.4 kB after it.
 // When the process runs with --expose-gc (scripts/start.mjs, the Dockerfile), one full collection (two passes,
 // see below) runs once at least `minRooms` rooms loaded or unloaded and the process then stayed nearly idle
-// (under `quietCpu` of a core) for `quietMs`. A process that stays busy is left to V8's own collections. One
+// (under `quietCpu` of a core) for `quietMs` (250 ms). A process that stays busy is left to V8's own collections. One
 // stop-the-world pause of tens of ms, at a moment when nothing is waiting for the event loop.
 // (malloc keeps part of what freed buffers held: see bench/README.md.)
 // It collects twice: a full collection frees the dead objects but keeps every old-generation page that still
@@ -20,7 +20,11 @@
 import type { Logger } from '../logger.ts';
 
 export interface IdleCollectorOptions {
-  /** How long the process must stay nearly idle before the collection runs. Default 1 s. */
+  /**
+   * How long the process must stay nearly idle before the collection runs. Default 250 ms: long enough to
+   * tell a burst's end from a gap between its messages, short enough that the heap is back to its live size
+   * by the time anyone looks at an idle process.
+   */
   quietMs?: number;
   /** Rooms loaded or unloaded since the last collection that make it worth one. Default 100. */
   minRooms?: number;
@@ -39,7 +43,7 @@ export interface IdleCollector {
 }
 
 export function createIdleCollector(gc: (() => void) | undefined, logger: Logger, opts: IdleCollectorOptions = {}): IdleCollector {
-  const quietMs = opts.quietMs ?? 1000;
+  const quietMs = opts.quietMs ?? 250;
   const minRooms = opts.minRooms ?? 100;
   const quietMicros = (opts.quietCpu ?? 0.05) * quietMs * 1000;
   const cpuMicros = opts.cpuMicros ?? (() => {
