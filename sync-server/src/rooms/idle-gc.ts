@@ -8,8 +8,10 @@
 //   server grew by: RSS per loaded room 112.6 kB before a collection, 85.4 kB after it.
 // When the process runs with --expose-gc (scripts/start.mjs, the Dockerfile), one full collection (two passes,
 // see below) runs once at least `minRooms` rooms loaded or unloaded and the process then stayed nearly idle
-// (under `quietCpu` of a core) for `quietMs` (250 ms). A process that stays busy is left to V8's own collections. One
-// stop-the-world pause of tens of ms, at a moment when nothing is waiting for the event loop.
+// (under `quietCpu` of a core) for `quietMs` (250 ms). A process that stays busy is left to V8's own
+// collections. One stop-the-world pause, at a moment when nothing was waiting for the event loop: 114-126 ms
+// after 1,000 unloads and 258 ms after 1,000 loads in scratch runs of scenario 4 on the bench VM. One pass
+// after loads paused 81-115 ms but left RSS per room at 88-90 kB instead of 78-87.
 // (malloc keeps part of what freed buffers held: see bench/README.md.)
 // It collects twice: a full collection frees the dead objects but keeps every old-generation page that still
 // holds one live object, and it picks the pages to compact by how full they were before it ran, so only a
