@@ -96,19 +96,6 @@ export class StoredHead {
     return { kind: 'answered', first, rest, clientVector };
   }
 
-  /**
-   * What a client whose step 1 carried `clientVector` (already structurally checked) lacks, as updates to
-   * apply in order: the snapshot's delete set (when there is a snapshot), then the log rows it has not seen.
-   * Null when the client lacks part of the snapshot (it must wait for the loaded document) or the rows
-   * cannot be merged.
-   */
-  updatesFor(clientVector: Uint8Array): Uint8Array[] | null {
-    const merged = this.holdsSnapshot(clientVector) ? this.merge() : null;
-    if (!merged) return null;
-    const rows = Y.diffUpdate(merged.rows, clientVector);
-    return this.deleteSet ? [this.deleteSet, rows] : [rows];
-  }
-
   /** Whether a client with this state vector holds every struct of the snapshot. */
   private holdsSnapshot(clientVector: Uint8Array): boolean {
     const client = Y.decodeStateVector(clientVector);
