@@ -100,7 +100,7 @@ for (const scenario of scenarios) {
         record.notes.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
         slot.runs.push(record);
         const shown = Object.entries(record.metrics).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(2) : v}`).join(' ');
-        log(`  ${name} run ${run + 1}: ${shown}${record.saturated ? ' [SATURATED]' : ''} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        log(`  ${name} run ${run + 1}: ${shown}${record.saturated ? ' [SATURATED]' : record.saturatedMetrics?.length ? ` [SATURATED: ${record.saturatedMetrics.join(', ')}]` : ''} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       } catch (error) {
         const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         slot.errors.push(message);

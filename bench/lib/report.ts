@@ -44,9 +44,11 @@ export function summarize(outcome: ScenarioOutcome): Partial<Record<ServerName, 
   const out: Partial<Record<ServerName, Record<string, Spread>>> = {};
   for (const [server, data] of Object.entries(outcome.servers) as [ServerName, { runs: RunRecord[] }][]) {
     // Saturated runs measured the load generator: they stay in the JSON but not in the medians.
+    // So are single metrics measured in a phase that saturated it (their runs count in the spread's run total).
     const usable = data.runs.filter((r) => !r.saturated);
     const keys = new Set(usable.flatMap((r) => Object.keys(r.metrics)));
-    out[server] = Object.fromEntries([...keys].map((k) => [k, spread(usable.map((r) => r.metrics[k] ?? Number.NaN))]));
+    const value = (r: RunRecord, k: string) => (r.saturatedMetrics?.includes(k) ? Number.NaN : (r.metrics[k] ?? Number.NaN));
+    out[server] = Object.fromEntries([...keys].map((k) => [k, spread(usable.map((r) => value(r, k)))]));
   }
   return out;
 }
@@ -99,7 +101,11 @@ export function renderMarkdown(report: BenchReport): string {
     }
     const notes = servers.flatMap((n) => [
       ...(s.servers[n]?.errors ?? []).map((e) => `${n}: ERROR ${e}`),
-      ...(s.servers[n]?.runs ?? []).flatMap((r, i) => [...r.notes, ...(r.saturated ? ['load generator saturated: run excluded'] : [])].map((t) => `${n} run ${i + 1}: ${t}`)),
+      ...(s.servers[n]?.runs ?? []).flatMap((r, i) => [
+        ...r.notes,
+        ...(r.saturated ? ['load generator saturated: run excluded'] : []),
+        ...(!r.saturated && r.saturatedMetrics?.length ? [`load generator saturated while measuring ${r.saturatedMetrics.join(', ')}: excluded from the median`] : []),
+      ].map((t) => `${n} run ${i + 1}: ${t}`)),
     ]);
     if (notes.length) lines.push('', ...[...new Set(notes)].map((n) => `- ${n}`));
     lines.push('');

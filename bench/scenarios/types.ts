@@ -6,6 +6,11 @@ export interface RunRecord {
   metrics: Record<string, number>;
   /** The load generator's core was above the saturation threshold: the numbers measure the driver. */
   saturated: boolean;
+  /**
+   * Metrics of a run that is usable otherwise, measured in a phase where the load generator was saturated
+   * (scenario 2's connect phase): kept in the JSON, left out of the medians like a saturated run.
+   */
+  saturatedMetrics?: string[];
   notes: string[];
 }
 
