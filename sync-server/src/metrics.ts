@@ -18,6 +18,7 @@ export interface Metrics {
   awarenessRefused: Counter;
   compactions: Counter;
   headSyncs: Counter;
+  headSnapshotSyncs: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -53,6 +54,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     quarantinedUpdates: new Counter({ name: 'fieldboard_sync_quarantined_updates_total', help: 'Stored log rows or snapshots skipped at load because they failed the structural check', registers }),
     awarenessRefused: new Counter({ name: 'fieldboard_sync_awareness_refused_total', help: 'Awareness entries dropped because they named another connection\'s client id', registers }),
     headSyncs: new Counter({ name: 'fieldboard_sync_head_syncs_total', help: 'Returning clients answered from the stored head while their document loaded', registers }),
+    headSnapshotSyncs: new Counter({
+      name: 'fieldboard_sync_head_snapshot_syncs_total',
+      help: 'New devices answered from the stored snapshot and head while their document loaded',
+      registers,
+    }),
     compactions: new Counter({ name: 'fieldboard_sync_compactions_total', help: 'Snapshots written (log folded into a new snapshot)', registers }),
   };
 }

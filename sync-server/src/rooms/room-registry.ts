@@ -4,6 +4,7 @@
 // next attempt loads again from storage.
 import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import type { Room, RoomOptions } from './room.ts';
+import { readSnapshotStateFrom, type CheckedState, type ReadSnapshotState } from './load-doc.ts';
 import { Room as RoomClass } from './room.ts';
 import { StoredHead } from './stored-head.ts';
 
@@ -26,7 +27,22 @@ interface LoadingRoom {
   head: Promise<StoredHead | null> | null;
   /** Connections answering from the head; see greetWhileLoading. */
   greetings: Promise<void>[];
+  /** The snapshot's state, read (and checked) once for the load and for a new device answered from it. */
+  readState: ReadSnapshotState;
   room: Promise<Room>;
+}
+
+/** One read per snapshot, whoever asks first (the load, or a greeting for a new device). */
+function sharedRead(read: ReadSnapshotState): ReadSnapshotState {
+  const reads = new Map<string, Promise<CheckedState | null>>();
+  return (lastUpdateId) => {
+    let pending = reads.get(lastUpdateId);
+    if (!pending) {
+      pending = read(lastUpdateId);
+      reads.set(lastUpdateId, pending);
+    }
+    return pending;
+  };
 }
 
 const GREETING_WAIT_MS = 250;
@@ -61,11 +77,16 @@ export class RoomRegistry {
   }
 
   /**
-   * While the room loads: the stored head to answer a returning client from (null inside when it cannot).
-   * The load holds its CPU-heavy part until every such connection called `done` (it answered, or saw it
-   * cannot), or GREETING_WAIT_MS passed: one second of integration must not sit before a 10 ms answer.
+   * While the room loads: the stored head to answer a returning client from (null inside when it cannot), and
+   * the snapshot's state for a new device (the load's own read, shared; null without a snapshot or when one
+   * replaced it). The load holds its CPU-heavy part until every such connection called `done` (it answered, or
+   * saw it cannot), or GREETING_WAIT_MS passed: one second of integration must not sit before a 10 ms answer.
    */
-  greetWhileLoading(anyCaseId: string): { head: Promise<StoredHead | null>; done: () => void } | null {
+  greetWhileLoading(anyCaseId: string): {
+    head: Promise<StoredHead | null>;
+    snapshotState: () => Promise<CheckedState | null>;
+    done: () => void;
+  } | null {
     const projectId = canonicalId(anyCaseId);
     const entry = this.rooms.has(projectId) ? undefined : this.loading.get(projectId);
     if (!entry) return null;
@@ -75,7 +96,8 @@ export class RoomRegistry {
     );
     let done!: () => void;
     entry.greetings.push(new Promise<void>((resolve) => (done = resolve)));
-    return { head: entry.head, done };
+    const snapshotState = () => entry.headRows.then((rows) => (rows.snapshot ? entry.readState(rows.snapshot.lastUpdateId) : null));
+    return { head: entry.head, snapshotState, done };
   }
 
   /** Loads (or reuses) the room and takes a lease on it; pair with release(). */
@@ -94,10 +116,11 @@ export class RoomRegistry {
           headRows,
           head: null,
           greetings: [],
+          readState: sharedRead(readSnapshotStateFrom(this.opts.store, projectId)),
           room: headRows
             .then(async (rows) => {
               if (entry.greetings.length) await Promise.race([Promise.all(entry.greetings), delay(GREETING_WAIT_MS)]);
-              return RoomClass.load(projectId, this.opts, rows);
+              return RoomClass.load(projectId, this.opts, rows, entry.readState);
             })
             .then(
               (loaded) => {

@@ -16,7 +16,7 @@ import { awarenessFrame, permissionDeniedFrame, savedFrame, SyncStep, syncFrame 
 import { PersistQueue, type QueuedUpdate } from './persist-queue.ts';
 import { ProtocolError, RoomConnection, WriterOrigin, type ConnectionInfo } from './room-connection.ts';
 import type { SyncSocket } from './sync-socket.ts';
-import { loadDoc } from './load-doc.ts';
+import { loadDoc, type ReadSnapshotState } from './load-doc.ts';
 import { snapshotOf } from './stored-head.ts';
 import { carriesNews } from './update-news.ts';
 
@@ -64,9 +64,12 @@ export class Room {
   private readonly onAwarenessUpdate = this.awarenessChanged.bind(this);
   private readonly onDocUpdate = this.docChanged.bind(this);
 
-  /** `head`: the store's head, when already read (the snapshot's state is then read on its own). */
-  static async load(projectId: string, opts: RoomOptions, head?: StoredHeadRows): Promise<Room> {
-    const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics, head);
+  /**
+   * `head`: the store's head, when already read (the snapshot's state is then read on its own, with
+   * `readState` when given).
+   */
+  static async load(projectId: string, opts: RoomOptions, head?: StoredHeadRows, readState?: ReadSnapshotState): Promise<Room> {
+    const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics, head, readState);
     const room = new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
     // A long log (or quarantined rows) is folded into a snapshot right away, so the next load is short.
     if (loaded.rows >= (opts.compactThreshold ?? 500) || loaded.quarantined.length) void room.compact();

@@ -1,6 +1,7 @@
-// StoredHead answers a returning client exactly as the loaded document would (same content after applying),
-// and refuses whenever it cannot: a client missing snapshot content, an old snapshot without a delete set,
-// a row failing the structural check, a frame that is not a sync step 1.
+// StoredHead answers a returning client, and a new device given the snapshot's state, exactly as the loaded
+// document would (same content after applying), and refuses whenever it cannot: a client holding part of the
+// snapshot, an old snapshot without a delete set, a row failing the structural check, a frame that is not a
+// sync step 1.
 import { describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -14,10 +15,12 @@ function scenario() {
   const server = new Y.Doc();
   const rows: Uint8Array[] = [];
   const tasks = server.getMap<Y.Map<unknown>>('tasks');
+  let partial!: Uint8Array;
   for (let i = 0; i < 20; i++) {
     const t = new Y.Map<unknown>();
     t.set('title', `task ${i}`);
     tasks.set(`t${i}`, t);
+    if (i === 9) partial = Y.encodeStateAsUpdate(server); // a device last online halfway through
   }
   server.getText('notes').insert(0, 'hello world');
   const client = new Y.Doc();
@@ -41,15 +44,16 @@ function scenario() {
     snapshot: { stateVector: snapshot.stateVector, deleteSet: snapshot.deleteSet, lastUpdateId: '10' },
     updates: rows.map((update, i) => ({ id: String(11 + i), update })),
   };
-  return { server, client, head };
+  return { server, client, head, snapshotState: snapshot.state, partial };
 }
 
 /**
- * The updates a head's answer to `client`'s step 1 carries (the delete set, then the step 2), in the order a
- * client applies them; null when the head cannot answer it.
+ * The updates a head's answer to `client`'s step 1 carries (the delete set or, for a new device, the snapshot's
+ * state; then the step 2), in the order a client applies them; null when the head cannot answer it.
  */
-function answerUpdates(stored: StoredHead, client: Y.Doc): Uint8Array[] | null {
-  const reply = stored.answer(syncFrame(SyncStep.Step1, Y.encodeStateVector(client)), false);
+function answerUpdates(stored: StoredHead, client: Y.Doc, snapshotState?: Uint8Array): Uint8Array[] | null {
+  let reply = stored.answer(syncFrame(SyncStep.Step1, Y.encodeStateVector(client)), false);
+  if (reply.kind === 'needs-snapshot' && snapshotState) reply = stored.withSnapshot(snapshotState, reply.clientVector, false);
   if (reply.kind !== 'answered') return null;
   const updates: Uint8Array[] = [];
   for (const frame of [...reply.first, ...reply.rest()!]) {
@@ -84,9 +88,31 @@ describe('StoredHead', () => {
     expect(content(client).notes).toBe(content(server).notes);
   });
 
-  it('refuses a client that lacks part of the snapshot (a new device waits for the load)', () => {
-    const { head } = scenario();
-    expect(answerUpdates(StoredHead.from(head)!, new Y.Doc())).toBeNull();
+  it('brings a new device to the full state with the snapshot as stored ahead of the rows, keeping its own edits', () => {
+    const { server, head, snapshotState } = scenario();
+    const stored = StoredHead.from(head)!;
+    const fresh = new Y.Doc();
+    expect(answerUpdates(stored, fresh)).toBeNull(); // without the state there is no answer
+    const updates = answerUpdates(stored, fresh, snapshotState)!;
+    expect(updates[0]).toEqual(snapshotState); // sent as read: nothing re-encoded
+    for (const update of updates) Y.applyUpdate(fresh, update);
+    expect(content(fresh)).toEqual(content(server));
+    expect(Y.encodeStateVector(fresh)).toEqual(Y.encodeStateVector(server));
+    // A new device with an offline change of its own (its client id is not in the snapshot) keeps it.
+    const offline = new Y.Doc();
+    offline.getMap<string>('drafts').set('d1', 'written before the first sync');
+    for (const update of answerUpdates(stored, offline, snapshotState)!) Y.applyUpdate(offline, update);
+    expect(content(offline)).toEqual(content(server));
+    expect(offline.getMap('drafts').get('d1')).toBe('written before the first sync');
+  });
+
+  it('refuses a client that holds part of the snapshot (it waits for the load)', () => {
+    const { head, partial, snapshotState } = scenario();
+    const halfway = new Y.Doc();
+    Y.applyUpdate(halfway, partial);
+    const stored = StoredHead.from(head)!;
+    expect(stored.answer(syncFrame(SyncStep.Step1, Y.encodeStateVector(halfway)), true)).toEqual({ kind: 'unanswerable' });
+    expect(answerUpdates(stored, halfway, snapshotState)).toBeNull();
   });
 
   it('works without a snapshot (a young document is only log rows)', () => {
@@ -117,7 +143,8 @@ describe('StoredHead', () => {
     expect(stored.answer(awarenessFrame(new Uint8Array([0])), true)).toEqual({ kind: 'other' });
     expect(stored.answer(syncFrame(SyncStep.Update, new Uint8Array([0, 0])), true)).toEqual({ kind: 'other' });
     expect(stored.answer(new Uint8Array([0, 0, 5, 1]), true)).toEqual({ kind: 'other' }); // truncated
-    expect(stored.answer(syncFrame(SyncStep.Step1, Y.encodeStateVector(new Y.Doc())), true)).toEqual({ kind: 'unanswerable' });
+    const empty = Y.encodeStateVector(new Y.Doc());
+    expect(stored.answer(syncFrame(SyncStep.Step1, empty), true)).toEqual({ kind: 'needs-snapshot', clientVector: empty });
     const reply = stored.answer(syncFrame(SyncStep.Step1, vector), true);
     if (reply.kind !== 'answered') throw new Error(`expected an answer, got ${reply.kind}`);
     expect(reply.clientVector).toEqual(vector);

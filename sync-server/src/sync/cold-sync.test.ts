@@ -1,8 +1,12 @@
 // A returning client of a cold document is answered from the stored head before the document is loaded
-// (rooms/stored-head.ts), over a real socket with a stock y-websocket client. The snapshot's state read is
-// held back by the test, so "answered before the load" is a fact checked, not a timing.
+// (rooms/stored-head.ts), and a new device from the stored snapshot and head while it loads, over a real
+// socket with a stock y-websocket client. The snapshot's state read is held back by the test, so "answered
+// before the load" is a fact checked, not a timing.
+import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { SyncStep } from '../rooms/messages.ts';
 import { MemoryDocStore } from '../persistence/memory-doc-store.ts';
 import type { TestUser } from '../test/fixtures.ts';
 import { connectProvider, startSyncHarness, waitFor, waitSynced, type SyncHarness } from './test-sync-server.ts';
@@ -11,11 +15,28 @@ import { connectProvider, startSyncHarness, waitFor, waitSynced, type SyncHarnes
 class GatedStore extends MemoryDocStore {
   gate: Promise<void> = Promise.resolve();
   stateReads = 0;
+  /** The next state read finds the snapshot replaced (a compaction elsewhere between head and state). */
+  replacedOnce = false;
   override async loadSnapshotState(projectId: string, lastUpdateId: string): Promise<Uint8Array | null> {
     this.stateReads++;
     await this.gate;
+    if (this.replacedOnce) {
+      this.replacedOnce = false;
+      return null;
+    }
     return super.loadSnapshotState(projectId, lastUpdateId);
   }
+}
+
+/** Records the step of every sync message the provider receives, in order. */
+function recordSyncSteps(provider: WebsocketProvider): number[] {
+  const steps: number[] = [];
+  const handle = provider.messageHandlers[0]!;
+  provider.messageHandlers[0] = (encoder, decoder, ...rest) => {
+    steps.push(decoding.peekVarUint(decoder));
+    handle(encoder, decoder, ...rest);
+  };
+  return steps;
 }
 
 let h: SyncHarness;
@@ -112,22 +133,71 @@ describe('cold sync from the stored head', () => {
     }
   });
 
-  it('a client without the snapshot content (a new device) waits for the load and gets everything', async () => {
-    const projectId = await h.project([[alice, 'ADMIN']]);
+  /** A compacted project of Alice's with tasks t0-t4 (t2 deleted), and Bob's rename of t1 in the log after it. */
+  async function compactedWithRows(): Promise<string> {
+    const projectId = await h.project([[alice, 'ADMIN'], [bob, 'MEMBER']]);
     const a = connectProvider(h.wsUrl, projectId, alice.token);
     await waitSynced(a.provider);
     for (let i = 0; i < 5; i++) tasks(a.doc).set(`t${i}`, new Y.Map<string>([['title', `task ${i}`]]));
+    tasks(a.doc).delete('t2');
     await waitFor(() => allSaved(a), 3000, 'saved');
     a.provider.destroy();
     await waitFor(() => !h.registry.get(projectId) && store.rowCount(projectId) === 0, 5000, 'unload with compaction');
-    const before = await metric('fieldboard_sync_head_syncs_total');
-    const fresh = connectProvider(h.wsUrl, projectId, alice.token);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, (await store.load(projectId)).snapshot!.state);
+    const rows: Uint8Array[] = [];
+    b.on('update', (u: Uint8Array) => rows.push(u));
+    tasks(b).get('t1')!.set('title', 'renamed by bob');
+    await store.append({ projectId, updates: rows.map((update) => ({ update, userId: bob.id })) });
+    return projectId;
+  }
+
+  it('answers a new device from the stored snapshot while the document loads, with one read of the snapshot', async () => {
+    const projectId = await compactedWithRows();
+    let release!: () => void;
+    store.gate = new Promise((resolve) => (release = resolve));
+    const headSyncs = await metric('fieldboard_sync_head_syncs_total');
+    const snapshotSyncs = await metric('fieldboard_sync_head_snapshot_syncs_total');
+    const readsBefore = store.stateReads;
+    const fresh = connectProvider(h.wsUrl, projectId, bob.token);
+    const steps = recordSyncSteps(fresh.provider);
+    try {
+      await waitFor(() => store.stateReads === readsBefore + 1, 3000, 'the snapshot read');
+      expect(fresh.provider.synced).toBe(false);
+      release();
+      await waitSynced(fresh.provider);
+      // The snapshot as stored, then the step 2 with the log rows, then our step 1: not the loaded room's
+      // greeting (our step 1 first, the whole document re-encoded in the step 2 after it).
+      expect(steps.slice(0, 3)).toEqual([SyncStep.Update, SyncStep.Step2, SyncStep.Step1]);
+      expect(tasks(fresh.doc).get('t1')!.get('title')).toBe('renamed by bob');
+      expect([...tasks(fresh.doc).keys()].sort()).toEqual(['t0', 't1', 't3', 't4']);
+      expect(await metric('fieldboard_sync_head_snapshot_syncs_total')).toBe(snapshotSyncs + 1);
+      expect(await metric('fieldboard_sync_head_syncs_total')).toBe(headSyncs);
+      await waitFor(() => h.registry.get(projectId) !== undefined, 3000, 'the room loaded');
+      expect(store.stateReads).toBe(readsBefore + 1); // the load used the same read
+      // The new device writes once the room is there; its change is saved.
+      tasks(fresh.doc).get('t0')!.set('title', 'from the new device');
+      await waitFor(() => allSaved(fresh), 3000, "the new device's edit saved");
+    } finally {
+      release();
+      fresh.provider.destroy();
+    }
+  });
+
+  it('a new device is answered by the loaded room when the snapshot was replaced between head and state', async () => {
+    const projectId = await compactedWithRows();
+    store.replacedOnce = true;
+    const snapshotSyncs = await metric('fieldboard_sync_head_snapshot_syncs_total');
+    const fresh = connectProvider(h.wsUrl, projectId, bob.token);
+    const steps = recordSyncSteps(fresh.provider);
     try {
       await waitSynced(fresh.provider);
-      expect(tasks(fresh.doc).size).toBe(5);
-      expect(h.registry.get(projectId)).toBeDefined();
-      expect(await metric('fieldboard_sync_head_syncs_total')).toBe(before);
+      expect(steps[0]).toBe(SyncStep.Step1); // the loaded room opens the sync
+      expect(tasks(fresh.doc).get('t1')!.get('title')).toBe('renamed by bob');
+      expect([...tasks(fresh.doc).keys()].sort()).toEqual(['t0', 't1', 't3', 't4']);
+      expect(await metric('fieldboard_sync_head_snapshot_syncs_total')).toBe(snapshotSyncs);
     } finally {
+      store.replacedOnce = false;
       fresh.provider.destroy();
     }
   });

@@ -15,6 +15,7 @@ import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { canonicalId, type RoomRegistry } from '../rooms/room-registry.ts';
+import type { AnsweredHead } from '../rooms/stored-head.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import { SocketAuthenticator } from './socket-auth.ts';
 import type { SyncOptions } from './sync-options.ts';
@@ -149,21 +150,17 @@ export function attachSyncServer(
     const greeting = registry.greetWhileLoading(projectId);
     let greeted: { headVector: Uint8Array; clientVector: Uint8Array } | undefined;
     let headFailed = false;
+    /** A new device's step 1 waits for the snapshot's state (read once, shared with the load). */
+    let snapshotPending = false;
+    let joined = false;
     if (greeting) {
       const head = await greeting.head.catch(() => null);
-      const { done } = greeting;
+      const { done, snapshotState } = greeting;
       if (!head || closed) done();
       else {
-        const answer = (data: Buffer): boolean => {
-          if (greeted || headFailed) return false;
-          const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ws.protocol === SUBPROTOCOL_FIELDBOARD);
-          if (reply.kind === 'other') return false;
-          if (reply.kind === 'unanswerable') {
-            done();
-            return false; // a new device: the loaded room answers it
-          }
-          // The delete set leaves now (this runs uncorked): the client integrates it while we merge the log
-          // rows for the rest.
+        // The first frames (a returning client's delete set, a new device's snapshot) leave at once: this runs
+        // uncorked, and the client integrates them while we merge the log rows for the rest.
+        const send = (reply: AnsweredHead): boolean => {
           for (const frame of reply.first) ws.send(frame);
           const rest = reply.rest();
           const headVector = head.stateVector;
@@ -176,7 +173,38 @@ export function attachSyncServer(
           // kernel buffer is otherwise finished only after the snapshot's integration frees the event loop.
           corked(() => rest.forEach((frame, i) => ws.send(frame, i === rest.length - 1 ? () => done() : undefined)));
           greeted = { headVector, clientVector: reply.clientVector };
-          metrics?.headSyncs.inc();
+          return true;
+        };
+        const wantsSaved = ws.protocol === SUBPROTOCOL_FIELDBOARD;
+        const answer = (data: Buffer): boolean => {
+          if (greeted || headFailed || snapshotPending) return false;
+          const reply = head.answer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), wantsSaved);
+          if (reply.kind === 'other') return false;
+          if (reply.kind === 'unanswerable') {
+            done();
+            return false; // holds part of the snapshot: the loaded room answers it
+          }
+          if (reply.kind === 'answered') {
+            if (send(reply)) metrics?.headSyncs.inc();
+            return !headFailed;
+          }
+          // A new device: answered once the snapshot's state is read. Should that fail, or the room join first,
+          // the frame goes to the room like any other (headFailed makes this function pass it on).
+          snapshotPending = true;
+          const { clientVector } = reply;
+          void snapshotState()
+            .catch(() => null)
+            .then((read) => {
+              snapshotPending = false;
+              if (closed) return done();
+              if (!joined && read?.check.ok && send(head.withSnapshot(read.state, clientVector, wantsSaved))) {
+                metrics?.headSnapshotSyncs.inc();
+                return;
+              }
+              headFailed = true;
+              done();
+              onFrame(data, true);
+            });
           return true;
         };
         const answered = early.findIndex(answer);
@@ -200,6 +228,7 @@ export function attachSyncServer(
 
     // Our step 1 (or what the load found beyond the head) and the answers to what the client sent meanwhile,
     // in one write.
+    joined = true;
     socket.cork();
     try {
       const conn = room.join({ send: (d) => ws.send(d), close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
