@@ -107,3 +107,15 @@ export function pinToCore(pid: number, core: number): boolean {
     return false;
   }
 }
+
+/** Waits until the process uses under 5% of a core for `windowMs` (a second by default), or `maxMs` passes. */
+export async function quiesce(pid: number, maxMs: number, windowMs = 1000) {
+  const end = performance.now() + maxMs;
+  let last = cpuSeconds(pid);
+  while (performance.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = cpuSeconds(pid);
+    if (now - last < 0.05 * (windowMs / 1000)) return;
+    last = now;
+  }
+}

@@ -3,25 +3,13 @@
 // we wait out the unload delay: RSS should come back to the baseline (+-10%). RSS is what the OS sees; V8
 // may keep freed heap pages for a while, which is part of what a deployment pays for.
 import * as Y from 'yjs';
-import { cpuSeconds, rssBytes } from '../lib/proc.ts';
+import { quiesce, rssBytes } from '../lib/proc.ts';
 import { sleep } from '../lib/schedule.ts';
 import { connectAll, destroyAll } from '../lib/workload.ts';
 import { ALL_SERVERS, type Scenario } from './types.ts';
 
 /** How long to wait after the last client leaves: ours unloads 30 s after (SYNC_ROOM_IDLE_MS default). */
 export const UNLOAD_WAIT_MS = Number(process.env.BENCH_UNLOAD_WAIT_MS ?? 32_000);
-
-/** Waits until the process uses under 5% of a core for a second (or `maxMs` passes). */
-async function quiesce(pid: number, maxMs: number) {
-  const end = performance.now() + maxMs;
-  let last = cpuSeconds(pid);
-  while (performance.now() < end) {
-    await sleep(1000);
-    const now = cpuSeconds(pid);
-    if (now - last < 0.05) return;
-    last = now;
-  }
-}
 
 function fillDoc(doc: Y.Doc, seed: number) {
   const content = doc.getMap<string>('content');
