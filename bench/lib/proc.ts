@@ -2,6 +2,7 @@
 // /proc/<pid>/status. Sampling /proc costs microseconds, so a 200 ms sampler does not disturb the load.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { sleep } from './schedule.ts';
 
 let clockTicks: number | undefined;
 function ticksPerSecond(): number {
@@ -113,7 +114,7 @@ export async function quiesce(pid: number, maxMs: number, windowMs = 1000) {
   const end = performance.now() + maxMs;
   let last = cpuSeconds(pid);
   while (performance.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    await sleep(windowMs);
     const now = cpuSeconds(pid);
     if (now - last < 0.05 * (windowMs / 1000)) return;
     last = now;

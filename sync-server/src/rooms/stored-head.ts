@@ -86,8 +86,9 @@ export class StoredHead {
 
   /**
    * For a sync step 1 this head can answer: the snapshot's delete set (an update frame), our step 2, for
-   * fieldboard.v1 a saved message (everything in the head is stored), and our step 1. 'unanswerable': a step
-   * 1 from a client lacking snapshot content. 'other': any other frame.
+   * fieldboard.v1 a saved message (everything in the head is stored), and our step 1. 'needs-snapshot': a step
+   * 1 from a client holding none of the snapshot (answer it with `withSnapshot`). 'unanswerable': a step 1 from
+   * a client holding part of it, or with a malformed state vector. 'other': any other frame.
    */
   answer(frame: Uint8Array, wantsSaved: boolean): HeadAnswer {
     const clientVector = readStep1(frame);
