@@ -34,7 +34,10 @@ export interface SlicePlan {
   /** Client id -> the clock just after its last struct in the update (its entry in the state vector after it). */
   endClocks: Map<number, number>;
   structs: number;
-  /** The pieces, each a V1 update of about `pieceBytes` of structs (a struct is never split), built as you go. */
+  /**
+   * The pieces, each a V1 update of about `pieceBytes` of structs (a struct is never split), built as you go.
+   * One cut at a time: a new call starts over.
+   */
   pieces(pieceBytes: number): Generator<Uint8Array>;
 }
 
@@ -83,6 +86,13 @@ export function planSlices(update: Uint8Array): SlicePlan | null {
       runs.push(run);
     }
     deleteSetStart = r.pos;
+    const dsClients = r.count(2);
+    for (let c = 0; c < dsClients; c++) {
+      r.varUint(); // client
+      const ranges = r.count(2);
+      for (let i = 0; i < ranges; i++) { r.varUint(); r.varUint(); } // clock, length
+    }
+    r.end();
   } catch (error) {
     if (error instanceof Malformed || error instanceof RangeError) return null;
     throw error;
@@ -95,6 +105,11 @@ export function planSlices(update: Uint8Array): SlicePlan | null {
 }
 
 function* cut(update: Uint8Array, runs: ClientRun[], deleteSet: Uint8Array, pieceBytes: number): Generator<Uint8Array> {
+  for (const run of runs) {
+    run.cursor = 0;
+    run.pieceStart = 0;
+    run.waiters = [];
+  }
   const byClient = new Map<number, number>();
   runs.forEach((run, i) => byClient.set(run.client, i));
   const reached = (run: ClientRun) => (run.cursor < run.starts.length ? run.clocks[run.cursor]! : run.endClock);

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { checkUpdateV1 } from './update-check.ts';
+import { planSlices } from './update-slices.ts';
+
+/** mulberry32 */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Characters of one, two and three UTF-8 bytes, and astral ones (four bytes, two UTF-16 units: a clock of 2).
+const WORDS = ['a', 'bc ', 'é', '✓', '日本', '😀', '👩‍👩‍👧', '𝄞x', 'plain text '];
+
+/**
+ * Several peers editing maps, texts (with formatting), arrays and nested types, exchanging updates now and then:
+ * a state whose items point at other clients' items (origins, right origins, parents), with deletions.
+ */
+function randomState(seed: number, peers: number, steps: number): Uint8Array {
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const docs = Array.from({ length: peers }, (_, i) => {
+    const d = new Y.Doc();
+    d.clientID = 1000 + i * 7; // Yjs writes clients in descending id order: later peers come first
+    return d;
+  });
+  for (let s = 0; s < steps; s++) {
+    const doc = pick(docs);
+    const map = doc.getMap('m');
+    const text = doc.getText('t');
+    const arr = doc.getArray<unknown>('a');
+    const r = rand();
+    if (r < 0.25) {
+      const at = Math.floor(rand() * (text.length + 1));
+      text.insert(at, pick(WORDS), rand() < 0.2 ? { bold: true } : undefined);
+    } else if (r < 0.35 && text.length > 2) {
+      // Delete whole UTF-16 pairs: Yjs would replace a split pair with U+FFFD.
+      const at = Math.floor(rand() * (text.length - 1));
+      if (!/[\uD800-\uDFFF]/.test(text.toString().slice(Math.max(0, at - 1), at + 3))) text.delete(at, 1);
+    } else if (r < 0.4 && text.length > 1) {
+      text.format(0, Math.floor(rand() * text.length), { italic: rand() < 0.5 });
+    } else if (r < 0.55) {
+      map.set(pick(['title', 'status', 'priority', 'k1', 'k2']), pick<unknown>([pick(WORDS), s, rand() < 0.5, null, { n: s, w: [pick(WORDS)] }, new Uint8Array([s & 255, 1])]));
+    } else if (r < 0.6) {
+      const inner = new Y.Map<unknown>();
+      inner.set('x', pick(WORDS));
+      map.set(`nested${s % 3}`, inner);
+    } else if (r < 0.65) {
+      const inner = map.get(`nested${s % 3}`);
+      if (inner instanceof Y.Map) inner.set(pick(['x', 'y']), s);
+    } else if (r < 0.8) {
+      arr.insert(Math.floor(rand() * (arr.length + 1)), [pick<unknown>([s, pick(WORDS), { s }]), ...(rand() < 0.3 ? [s + 1] : [])]);
+    } else if (r < 0.88 && arr.length > 0) {
+      const at = Math.floor(rand() * arr.length);
+      arr.delete(at, Math.min(arr.length - at, 1 + Math.floor(rand() * 2)));
+    } else if (r < 0.9 && map.size > 0) {
+      map.delete(pick([...map.keys()]));
+    } else {
+      // Two peers exchange what the other lacks (concurrent edits meet; later edits build on other clients').
+      const other = pick(docs);
+      Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
+    }
+  }
+  const merged = new Y.Doc();
+  for (const d of docs) Y.applyUpdate(merged, Y.encodeStateAsUpdate(d));
+  return Y.encodeStateAsUpdate(merged);
+}
+
+function wholeDoc(state: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return doc;
+}
+
+/** Applies the pieces one transaction each: none may leave structs or deletions pending. */
+function pieceByPiece(pieces: Iterable<Uint8Array>): { doc: Y.Doc; count: number } {
+  const doc = new Y.Doc();
+  let count = 0;
+  for (const piece of pieces) {
+    expect(checkUpdateV1(piece)).toEqual({ ok: true });
+    Y.applyUpdate(doc, piece);
+    expect(doc.store.pendingStructs).toBeNull();
+    expect(doc.store.pendingDs).toBeNull();
+    count++;
+  }
+  return { doc, count };
+}
+
+function expectSameDoc(actual: Y.Doc, expected: Y.Doc): void {
+  const content = (d: Y.Doc) => ({ m: d.getMap('m').toJSON(), t: d.getText('t').toString(), a: d.getArray('a').toJSON() });
+  expect(content(actual)).toEqual(content(expected));
+  expect(Y.encodeStateVector(actual)).toEqual(Y.encodeStateVector(expected));
+  expect(Y.equalDeleteSets(Y.createDeleteSetFromStructStore(actual.store), Y.createDeleteSetFromStructStore(expected.store))).toBe(true);
+  expect(actual.getText('t').toDelta()).toEqual(expected.getText('t').toDelta());
+}
+
+describe('slicing a document state into causally ordered pieces', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('rebuilds the same document from random multi-client states, with no piece left pending (seed %i)', (seed) => {
+    const state = randomState(seed, 2 + (seed % 4), 400);
+    const plan = planSlices(state);
+    if (!plan) throw new Error('expected a plan');
+    // The clock lengths the slicer computes (UTF-16 units for text) are the ones Yjs computes.
+    expect(plan.endClocks).toEqual(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state)));
+    const expected = wholeDoc(state);
+    for (const pieceBytes of [1, 40, 300, 1 << 20]) {
+      const { doc, count } = pieceByPiece(plan.pieces(pieceBytes));
+      expectSameDoc(doc, expected);
+      if (pieceBytes === 1) expect(count).toBe(plan.structs + 1); // one struct a piece, then the delete set
+      if (pieceBytes === 1 << 20) expect(count).toBe(1);
+    }
+  });
+
+  it('puts an item after the other client items it points at, whatever order the clients are written in', () => {
+    const a = new Y.Doc();
+    a.clientID = 1;
+    a.getText('t').insert(0, 'hello');
+    const b = new Y.Doc();
+    b.clientID = 2; // written first in the state
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    b.getText('t').insert(2, 'XY'); // origin and right origin: client 1's item
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    a.getText('t').insert(4, '!'); // origin: client 2's item
+    const state = Y.encodeStateAsUpdate(a);
+
+    // Client by client, as written, client 2's item would come before the client 1 item it points at.
+    const plan = planSlices(state)!;
+    const { doc, count } = pieceByPiece(plan.pieces(1));
+    expect(count).toBeGreaterThan(3);
+    expect(doc.getText('t').toString()).toBe(a.getText('t').toString());
+    expect(doc.getText('t').toString()).toBe('heXY!llo');
+  });
+
+  it('refuses what is not a whole, well-formed document state (the caller applies it whole)', () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    doc.getText('t').insert(0, 'abc');
+    doc.getText('t').insert(3, 'def');
+    doc.getText('t').insert(6, 'ghi');
+    const state = Y.encodeStateAsUpdate(doc);
+    expect(planSlices(state)).not.toBeNull();
+    // An incremental update starts past clock 0.
+    expect(planSlices(updates[2]!)).toBeNull();
+    // A merge with a gap holds a Skip struct.
+    const gapped = Y.mergeUpdates([updates[0]!, updates[2]!]);
+    expect(checkUpdateV1(gapped)).toEqual({ ok: true });
+    expect(planSlices(gapped)).toBeNull();
+    // Truncated or trailing bytes.
+    expect(planSlices(state.subarray(0, state.length - 3))).toBeNull();
+    expect(planSlices(new Uint8Array([...state, 1]))).toBeNull();
+  });
+});
