@@ -9,6 +9,8 @@
 // - new device: an empty document, so the whole 3.5 MB state travels and is integrated by the client.
 // Before the cold connects, three small projects stored the same way are opened cold by returning devices
 // (the process is warm, the measured document is not).
+// Bystander (ours): while a third cold copy of the project loads, two clients of a small project keep editing
+// it at 20 writes/s. Their delivery latency is what every other room of the process sees during a large load.
 // Warm (every server): the same two kinds of client connect while the document is in memory. The peers keep
 // documents in memory only, so they have no cold case; their document is pushed by a client first.
 import * as Y from 'yjs';
@@ -16,6 +18,7 @@ import { MAP, updateTask } from '../../shared/doc-model.ts';
 import { snapshotOf } from '../../sync-server/src/rooms/stored-head.ts';
 import { cachedHistory, type History } from '../lib/history.ts';
 import { quiesce } from '../lib/proc.ts';
+import { prepareWorkload } from '../lib/workload.ts';
 import { sleep } from '../lib/schedule.ts';
 import type { OursServer } from '../servers/ours.ts';
 import type { BenchClient, BenchServer, DocHandle } from '../servers/types.ts';
@@ -80,6 +83,27 @@ async function timedConnect(server: BenchServer, doc: DocHandle, slot: number, e
   return { ms, client };
 }
 
+/**
+ * Delivery latency in a small project (two clients, 20 writes/s for 6 s) while a returning device's connect,
+ * 1 s in, makes the server load a cold copy of the large project.
+ */
+async function bystanderDuringLoad(server: BenchServer, large: DocHandle, small: DocHandle, seed: Seed): Promise<Record<string, number>> {
+  const pair = [server.connect(small, 1, new Y.Doc()), server.connect(small, 2, new Y.Doc())];
+  try {
+    await Promise.all(pair.map((c) => c.synced));
+    const workload = prepareWorkload([{ clients: pair }]);
+    await quiesce(server.pid, 15_000, 200);
+    const running = workload.run({ rate: 20, durationMs: 6000, drainMs: 5000, serverPid: server.pid });
+    await sleep(1000);
+    const probe = server.connect(large, 1, returningDevice(seed));
+    const result = await running.finally(() => probe.destroy());
+    if (result.missing > 0) throw new Error(`bystander: ${result.missing} deliveries lost`);
+    return { bystander_p50_ms: result.latency.p50, bystander_p99_ms: result.latency.p99, bystander_max_ms: result.latency.max };
+  } finally {
+    for (const c of pair) c.destroy();
+  }
+}
+
 /** Stores the seed as our server leaves a compacted project: snapshot row + the rows after it. */
 async function storeSeed(server: OursServer, projectId: string, seed: Seed): Promise<void> {
   await server.db.sql.begin(async (tx) => {
@@ -99,7 +123,7 @@ export const scenario5: Scenario = {
   async runOnce(server, ctx) {
     const seed = seedFor(ctx.quick);
     const expect = seed.history.taskCount;
-    const [doc, freshDoc, ...warmups] = await server.createDocs(2 + WARMUP_PROJECTS, 4);
+    const [doc, freshDoc, bystanderDoc, ...warmups] = await server.createDocs(3 + WARMUP_PROJECTS, 4);
     const clients: BenchClient[] = [];
     const metrics: Record<string, number> = {};
     const keep = (c: { ms: number; client: BenchClient }) => {
@@ -108,8 +132,7 @@ export const scenario5: Scenario = {
     };
     try {
       if (server.name === 'ours') {
-        await storeSeed(server as OursServer, doc!.name, seed);
-        await storeSeed(server as OursServer, freshDoc!.name, seed);
+        for (const d of [doc!, freshDoc!, bystanderDoc!]) await storeSeed(server as OursServer, d.name, seed);
         // "Cold" is about the document, not the process: a server in service has already run its sync, auth,
         // database and stored-head code. Small projects stored the same way (the quick seed) are opened cold by
         // returning devices first, so the measured connect does not also pay for JIT compilation of those
@@ -126,6 +149,7 @@ export const scenario5: Scenario = {
         const hours = (local.getMap(MAP.tasks).get(seed.taskIds[0]!) as Y.Map<unknown> | undefined)?.get('estimated_hours');
         if (hours !== 1.5) throw new Error(`returning device lost its offline edit (estimated_hours ${String(hours)})`);
         metrics.cold_new_device_connect_sync_ms = keep(await timedConnect(server, freshDoc!, 0, expect));
+        Object.assign(metrics, await bystanderDuringLoad(server, bystanderDoc!, warmups[0]!, seed));
       } else {
         // In-memory peers: a client pushes the whole document, a second one confirms the server holds it.
         const pusher = server.connect(doc!, 0, new Y.Doc());
