@@ -6,26 +6,50 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DocStore, StoredDoc, StoredHead } from '../persistence/doc-store.ts';
+import type { DocStore, StoredDoc, StoredHead, StoredUpdate } from '../persistence/doc-store.ts';
 import { checkUpdateV1, type CheckResult } from '../yjs-guard/update-check.ts';
-import { planSlices, type SlicePlan } from '../yjs-guard/update-slices.ts';
+import { checkAndPlan, type SlicePlan } from '../yjs-guard/update-slices.ts';
 
 export class LoadError extends Error {}
 
-/** A snapshot's state as read from the store, with its structural check (made once: 50-140 ms for 3.5 MB). */
+/**
+ * A snapshot's state as read from the store, with its structural check (made once: 70-140 ms for 3.5 MB) and,
+ * for a large one, the plan of its pieces (made in the same walk).
+ */
 export interface CheckedState {
   state: Uint8Array;
   check: CheckResult;
+  plan?: SlicePlan | null;
 }
 
 /** Reads the state of the snapshot covering `lastUpdateId` (null when a compaction replaced it meanwhile). */
 export type ReadSnapshotState = (lastUpdateId: string) => Promise<CheckedState | null>;
 
+/**
+ * A snapshot this large (the bench's 2,000-task project with 100,000 edits: 3.5 MB) is checked, integrated and
+ * followed by its log rows in steps of about STEP_BYTES, the event loop turning between them: applied whole,
+ * it held the process, and every other room with it, for 0.8-2 s. See applyInSteps.
+ */
+const STEPPED_FROM_BYTES = 256 * 1024;
+const STEP_BYTES = 16 * 1024;
+/** The check's walk pauses when it has run this long. */
+const WALK_SLICE_MS = 10;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The store's read, checked: what a load does when nobody shares the read with it. */
 export function readSnapshotStateFrom(store: DocStore, projectId: string): ReadSnapshotState {
   return async (lastUpdateId) => {
     const state = await store.loadSnapshotState(projectId, lastUpdateId);
-    return state ? { state, check: checkUpdateV1(state) } : null;
+    if (!state) return null;
+    if (state.length < STEPPED_FROM_BYTES) return { state, check: checkUpdateV1(state) };
+    let since = performance.now();
+    const pause = async () => {
+      if (performance.now() - since < WALK_SLICE_MS) return;
+      await nextTurn();
+      since = performance.now();
+    };
+    return { state, ...(await checkAndPlan(state, pause)) };
   };
 }
 
@@ -52,109 +76,118 @@ export async function loadDoc(
   readState: ReadSnapshotState = readSnapshotStateFrom(store, projectId),
 ): Promise<LoadedDoc> {
   const stored = await readStored(projectId, store, head, readState);
-  // The project id as guid: Yjs would otherwise draw a random UUID one random number per hex digit (31
-  // getRandomValues calls, 0.2 ms per load).
-  let doc = new Y.Doc({ guid: projectId });
-  const quarantined: string[] = [];
-  if (stored.snapshot) {
-    const { state, stateVector } = stored.snapshot;
-    const check = stored.snapshot.check ?? checkUpdateV1(state);
+  const snapshot = stored.snapshot;
+  if (snapshot) {
+    const check = snapshot.check ?? checkUpdateV1(snapshot.state);
     if (!check.ok) {
       metrics?.quarantinedUpdates.inc();
       throw new LoadError(`snapshot of project ${projectId} failed the structural check (${check.reason}); refusing to load`);
     }
-    const plan = stateVector && state.length >= SLICED_FROM_BYTES ? planSlices(state) : null;
-    if (!plan || !(await applyInSlices(doc, plan, stateVector!, projectId, logger))) {
-      doc = new Y.Doc({ guid: projectId });
-      Y.applyUpdate(doc, state);
-    }
   }
-  doc.transact(() => {
-    for (const row of stored.updates) {
-      const check = checkUpdateV1(row.update);
-      let reason = check.ok ? null : check.reason;
-      if (check.ok) {
-        try {
-          Y.applyUpdate(doc, row.update);
-        } catch (error) {
-          reason = `apply failed: ${(error as Error).message}`;
-        }
-      }
-      if (reason) {
-        quarantined.push(row.id);
-        metrics?.quarantinedUpdates.inc();
-        logger.error(
-          { projectId, rowId: row.id, reason, bytes: row.update.length, evidence: Buffer.from(row.update.subarray(0, EVIDENCE_BYTES)).toString('base64') },
-          'quarantined a stored update that failed the structural check',
-        );
+  const quarantined: string[] = [];
+  const applyRow = (doc: Y.Doc, row: StoredUpdate) => {
+    const check = checkUpdateV1(row.update);
+    let reason = check.ok ? null : check.reason;
+    if (check.ok) {
+      try {
+        Y.applyUpdate(doc, row.update);
+      } catch (error) {
+        reason = `apply failed: ${(error as Error).message}`;
       }
     }
-  });
-  const last = stored.updates[stored.updates.length - 1]?.id ?? stored.snapshot?.lastUpdateId ?? null;
+    if (reason) {
+      quarantined.push(row.id);
+      metrics?.quarantinedUpdates.inc();
+      logger.error(
+        { projectId, rowId: row.id, reason, bytes: row.update.length, evidence: Buffer.from(row.update.subarray(0, EVIDENCE_BYTES)).toString('base64') },
+        'quarantined a stored update that failed the structural check',
+      );
+    }
+  };
+  const stepped = snapshot?.plan && snapshot.stateVector ? await applyInSteps(projectId, snapshot.plan, snapshot.stateVector, stored.updates, applyRow, logger) : null;
+  // The project id as guid: Yjs would otherwise draw a random UUID one random number per hex digit (31
+  // getRandomValues calls, 0.2 ms per load).
+  const doc = stepped ?? new Y.Doc({ guid: projectId });
+  if (!stepped) {
+    if (snapshot) Y.applyUpdate(doc, snapshot.state);
+    doc.transact(() => {
+      for (const row of stored.updates) applyRow(doc, row);
+    });
+  }
+  const last = stored.updates[stored.updates.length - 1]?.id ?? snapshot?.lastUpdateId ?? null;
   return { doc, rows: stored.updates.length, lastUpdateId: last, quarantined };
 }
 
 /**
- * A snapshot this large (the bench's 2,000-task project with 100,000 edits: 3.5 MB) is integrated in pieces of
- * about PIECE_BYTES, the event loop turning between them: applied whole it held the process, and every other
- * room with it, for 0.8-2 s; in pieces, 16-50 ms per turn and one 130-190 ms close (measured on the 2-core VM).
- */
-const SLICED_FROM_BYTES = 256 * 1024;
-const PIECE_BYTES = 16 * 1024;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Integrates the snapshot piece by piece (yjs-guard/update-slices.ts cuts them in causal order). False, with the
- * document to be thrown away, when Yjs refused a piece or the result's state vector is not the one stored with
- * the snapshot: the caller then applies the snapshot whole, as before slicing existed.
+ * Builds the document from the snapshot's pieces (yjs-guard/update-slices.ts cuts them in causal order) and
+ * then the log rows, in steps of about STEP_BYTES with the event loop turning between them: 16-50 ms a step
+ * instead of one 0.8-2 s stretch for the bench project. Null, with nothing applied that counts, when Yjs
+ * refused a piece or the pieces do not reach the state vector stored with the snapshot: the caller then
+ * applies the snapshot whole, as before steps existed.
  *
- * All pieces share one Yjs transaction. Yjs merges adjacent structs when a transaction closes, and a later
+ * Every step joins one Yjs transaction. Yjs merges adjacent structs when a transaction closes, and a later
  * piece whose item points inside a merged struct splits it again with a splice of the client's whole struct
- * array: closing a transaction per piece took 7 s instead of 1 s for the bench project. So the open
- * transaction sits in the document's own slot for the running one (`doc._transaction`, where a nested
- * transact joins instead of opening another) while each piece applies, and is empty between turns (nothing
- * else can reach this document before the load returns it). The last piece applies in a regular transaction
- * that takes over what the open one collected, so observers, garbage collection and merging run once, as for
- * a single apply.
+ * array: a transaction per piece took 7 s instead of 1 s for the bench project. So the open transaction sits
+ * in the document's own slot for the running one (`doc._transaction`, which a nested transact joins instead
+ * of opening its own) while a step applies, and the slot is empty between turns (nothing else can reach this
+ * document before the load returns it). A last, regular transaction takes over what the open one collected
+ * and closes: observers, garbage collection and merging run once, as for a single apply (130-190 ms).
  */
-async function applyInSlices(doc: Y.Doc, plan: SlicePlan, expectedVector: Uint8Array, projectId: string, logger: Logger): Promise<boolean> {
+async function applyInSteps(
+  projectId: string,
+  plan: SlicePlan,
+  expectedVector: Uint8Array,
+  rows: StoredUpdate[],
+  applyRow: (doc: Y.Doc, row: StoredUpdate) => void,
+  logger: Logger,
+): Promise<Y.Doc | null> {
+  const doc = new Y.Doc({ guid: projectId });
   const open = new Y.Transaction(doc, null, false);
-  try {
-    let previous: Uint8Array | null = null;
-    for (const piece of plan.pieces(PIECE_BYTES)) {
-      if (previous) {
-        doc._transaction = open;
-        try {
-          Y.applyUpdate(doc, previous);
-        } finally {
-          doc._transaction = null;
-        }
-        await nextTurn();
-      }
-      previous = piece;
+  const step = (apply: () => void) => {
+    doc._transaction = open;
+    try {
+      apply();
+    } finally {
+      doc._transaction = null;
     }
-    Y.transact(
-      doc,
-      (closing) => {
-        closing.beforeState = open.beforeState;
-        closing.deleteSet = open.deleteSet;
-        closing._mergeStructs = open._mergeStructs;
-        closing.changed = open.changed;
-        closing.changedParentTypes = open.changedParentTypes;
-        closing._needFormattingCleanup ||= open._needFormattingCleanup;
-        if (previous) Y.applyUpdate(doc, previous);
-      },
-      null,
-      false,
-    );
+  };
+  try {
+    for (const piece of plan.pieces(STEP_BYTES)) {
+      step(() => Y.applyUpdate(doc, piece));
+      await nextTurn();
+    }
   } catch (error) {
     logger.error({ projectId, err: (error as Error).message }, 'integrating the snapshot in pieces failed; applying it whole');
-    return false;
+    return null;
   }
-  if (sameVector(Y.encodeStateVector(doc), expectedVector)) return true;
-  logger.error({ projectId }, 'the snapshot integrated in pieces does not reach its stored state vector; applying it whole');
-  return false;
+  if (!sameVector(Y.encodeStateVector(doc), expectedVector)) {
+    logger.error({ projectId }, 'the snapshot integrated in pieces does not reach its stored state vector; applying it whole');
+    return null;
+  }
+  for (let i = 0; i < rows.length; ) {
+    let bytes = 0;
+    step(() => {
+      for (; i < rows.length && bytes < STEP_BYTES; i++) {
+        applyRow(doc, rows[i]!);
+        bytes += rows[i]!.update.length;
+      }
+    });
+    await nextTurn();
+  }
+  Y.transact(
+    doc,
+    (closing) => {
+      closing.beforeState = open.beforeState;
+      closing.deleteSet = open.deleteSet;
+      closing._mergeStructs = open._mergeStructs;
+      closing.changed = open.changed;
+      closing.changedParentTypes = open.changedParentTypes;
+      closing._needFormattingCleanup ||= open._needFormattingCleanup;
+    },
+    null,
+    false,
+  );
+  return doc;
 }
 
 function sameVector(a: Uint8Array, b: Uint8Array): boolean {
@@ -163,7 +196,7 @@ function sameVector(a: Uint8Array, b: Uint8Array): boolean {
   return x.size === y.size && [...x].every(([client, clock]) => y.get(client) === clock);
 }
 
-type Stored = StoredDoc & { snapshot: (StoredDoc['snapshot'] & { check?: CheckResult; stateVector?: Uint8Array }) | null };
+type Stored = StoredDoc & { snapshot: (StoredDoc['snapshot'] & { check?: CheckResult; plan?: SlicePlan | null; stateVector?: Uint8Array }) | null };
 
 async function readStored(projectId: string, store: DocStore, head: StoredHead | undefined, readState: ReadSnapshotState): Promise<Stored> {
   if (!head) return store.load(projectId);
@@ -172,7 +205,7 @@ async function readStored(projectId: string, store: DocStore, head: StoredHead |
   // A compaction elsewhere replaced the snapshot after the head was read: read both again, together.
   if (!read) return store.load(projectId);
   return {
-    snapshot: { state: read.state, check: read.check, stateVector: head.snapshot.stateVector, lastUpdateId: head.snapshot.lastUpdateId },
+    snapshot: { ...read, stateVector: head.snapshot.stateVector, lastUpdateId: head.snapshot.lastUpdateId },
     updates: head.updates,
   };
 }

@@ -18,17 +18,46 @@ import { Malformed, Reader, readItemContent } from './v1-reader.ts';
 
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 
-function readUpdateV1(r: Reader): void {
+/** Where each client's structs lie in an update, recorded by a walk asked to (update-slices.ts cuts by it). */
+export interface StructLayout {
+  runs: { client: number; starts: number[]; clocks: number[]; endOffset: number; endClock: number }[];
+  /** Byte offset of the delete set. */
+  deleteSetStart: number;
+  /** False unless the update reads as a whole document's state: every client once, from clock 0, no Skip. */
+  wholeState: boolean;
+}
+
+/** Structs walked between two chances for the caller to pause (see walkUpdateV1). */
+const WALK_STEP = 4096;
+
+/**
+ * Reads a V1 update from end to end, every struct and the delete set, throwing Malformed at the first fault.
+ * Yields every WALK_STEP structs, so that a caller may spread the walk of a large update over event-loop
+ * turns. `layout`, when given, receives each struct's offset and clock (its clock length is what
+ * readItemContent returns).
+ */
+export function* walkUpdateV1(r: Reader, layout?: StructLayout): Generator<void, void> {
   const clients = r.count(3);
+  const seen = layout && new Set<number>();
+  let walked = 0;
   for (let c = 0; c < clients; c++) {
     const structs = r.count(2);
-    r.varUint(); // client
-    r.varUint(); // clock
+    const client = r.varUint();
+    let clock = r.varUint();
+    const run = layout && { client, starts: [] as number[], clocks: [] as number[], endOffset: 0, endClock: 0 };
+    if (layout && (clock !== 0 || seen!.has(client))) layout.wholeState = false;
+    seen?.add(client);
     for (let s = 0; s < structs; s++) {
+      if (++walked % WALK_STEP === 0) yield;
+      if (run) {
+        run.starts.push(r.pos);
+        run.clocks.push(clock);
+      }
       const info = r.u8();
       const ref = info & 0x1f;
       if (ref === 0 || ref === 10) {
-        r.varUint(); // GC / Skip length
+        clock += r.varUint(); // GC / Skip length
+        if (ref === 10 && layout) layout.wholeState = false;
         continue;
       }
       if (info & 0x80) { r.varUint(); r.varUint(); } // origin
@@ -39,9 +68,15 @@ function readUpdateV1(r: Reader): void {
         else { r.varUint(); r.varUint(); } // parent item id
         if (info & 0x20) r.skipString(); // parentSub (map key)
       }
-      readItemContent(r, ref);
+      clock += readItemContent(r, ref);
+    }
+    if (run) {
+      run.endOffset = r.pos;
+      run.endClock = clock;
+      layout.runs.push(run);
     }
   }
+  if (layout) layout.deleteSetStart = r.pos;
   const dsClients = r.count(2);
   for (let c = 0; c < dsClients; c++) {
     r.varUint(); // client
@@ -53,6 +88,11 @@ function readUpdateV1(r: Reader): void {
   }
 }
 
+function readUpdateV1(r: Reader): void {
+  const walk = walkUpdateV1(r);
+  while (!walk.next().done);
+}
+
 function run(bytes: Uint8Array, fn: (r: Reader) => void): CheckResult {
   const r = new Reader(bytes);
   try {
@@ -60,10 +100,15 @@ function run(bytes: Uint8Array, fn: (r: Reader) => void): CheckResult {
     r.end();
     return { ok: true };
   } catch (error) {
-    if (error instanceof Malformed) return { ok: false, reason: error.message };
-    // RangeError (stack) or anything unexpected: refuse rather than pass it on.
-    return { ok: false, reason: (error as Error).message || 'unreadable' };
+    return refusal(error);
   }
+}
+
+/** A reading's fault as a check result. */
+export function refusal(error: unknown): CheckResult & { ok: false } {
+  if (error instanceof Malformed) return { ok: false, reason: error.message };
+  // RangeError (stack) or anything unexpected: refuse rather than pass it on.
+  return { ok: false, reason: (error as Error).message || 'unreadable' };
 }
 
 /** Is `bytes` a complete, well-formed Yjs V1 update that the V1 decoder reads in linear time? */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { checkUpdateV1 } from './update-check.ts';
-import { planSlices } from './update-slices.ts';
+import { POISON_687 } from './poison.ts';
+import { checkAndPlan, planSlices } from './update-slices.ts';
 
 /** mulberry32 */
 function rng(seed: number) {
@@ -107,11 +108,13 @@ describe('slicing a document state into causally ordered pieces', () => {
     // The clock lengths the slicer computes (UTF-16 units for text) are the ones Yjs computes.
     expect(plan.endClocks).toEqual(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state)));
     const expected = wholeDoc(state);
+    const deleteRanges = [...Y.decodeUpdate(state).ds.clients.values()].reduce((n, ranges) => n + ranges.length, 0);
+    expect(deleteRanges).toBeGreaterThan(0);
     for (const pieceBytes of [1, 40, 300, 1 << 20]) {
       const { doc, count } = pieceByPiece(plan.pieces(pieceBytes));
       expectSameDoc(doc, expected);
-      if (pieceBytes === 1) expect(count).toBe(plan.structs + 1); // one struct a piece, then the delete set
-      if (pieceBytes === 1 << 20) expect(count).toBe(1);
+      if (pieceBytes === 1) expect(count).toBe(plan.structs + deleteRanges); // one struct or one range a piece
+      if (pieceBytes === 1 << 20) expect(count).toBe(deleteRanges ? 2 : 1); // the structs, then the deletions
     }
   });
 
@@ -153,5 +156,29 @@ describe('slicing a document state into causally ordered pieces', () => {
     // Truncated or trailing bytes.
     expect(planSlices(state.subarray(0, state.length - 3))).toBeNull();
     expect(planSlices(new Uint8Array([...state, 1]))).toBeNull();
+  });
+
+  it('checks as checkUpdateV1 does while it plans, pausing during a long walk', async () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i < 10_000; i++) doc.getMap('m').set(`k${i % 3000}`, i); // 10,000 structs: walks pause every 4,096
+    const state = Y.encodeStateAsUpdate(doc);
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+      await Promise.resolve();
+    };
+    const whole = await checkAndPlan(state, pause);
+    expect(whole.check).toEqual({ ok: true });
+    expect(whole.plan?.structs).toBe(planSlices(state)?.structs);
+    expect(pauses).toBe(2);
+    for (let cut = 0; cut < state.length; cut += 97) {
+      const bytes = state.subarray(0, cut);
+      const { check, plan } = await checkAndPlan(bytes, pause);
+      expect(check).toEqual(checkUpdateV1(bytes));
+      if (!check.ok) expect(plan).toBeNull();
+    }
+    const poisoned = await checkAndPlan(POISON_687, pause);
+    expect(poisoned).toEqual({ check: checkUpdateV1(POISON_687), plan: null });
+    expect(poisoned.check.ok).toBe(false);
   });
 });
