@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.ts';
 import type { DocStore, StoredDoc, StoredHead, StoredUpdate } from '../persistence/doc-store.ts';
 import { checkUpdateV1, type CheckResult } from '../yjs-guard/update-check.ts';
 import { checkAndPlan, type SlicePlan } from '../yjs-guard/update-slices.ts';
+import { nextTurn, pauser } from './turns.ts';
 
 export class LoadError extends Error {}
 
@@ -37,21 +38,13 @@ const GC_STEP_RANGES = 4096;
 /** The check's walk pauses when it has run this long. */
 const WALK_SLICE_MS = 10;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** The store's read, checked: what a load does when nobody shares the read with it. */
 export function readSnapshotStateFrom(store: DocStore, projectId: string): ReadSnapshotState {
   return async (lastUpdateId) => {
     const state = await store.loadSnapshotState(projectId, lastUpdateId);
     if (!state) return null;
     if (state.length < STEPPED_FROM_BYTES) return { state, check: checkUpdateV1(state) };
-    let since = performance.now();
-    const pause = async () => {
-      if (performance.now() - since < WALK_SLICE_MS) return;
-      await nextTurn();
-      since = performance.now();
-    };
-    return { state, ...(await checkAndPlan(state, pause)) };
+    return { state, ...(await checkAndPlan(state, pauser(WALK_SLICE_MS))) };
   };
 }
 

@@ -17,7 +17,8 @@ import { PersistQueue, type QueuedUpdate } from './persist-queue.ts';
 import { ProtocolError, RoomConnection, WriterOrigin, type ConnectionInfo } from './room-connection.ts';
 import type { SyncSocket } from './sync-socket.ts';
 import { loadDoc, type ReadSnapshotState } from './load-doc.ts';
-import { snapshotOf } from './stored-head.ts';
+import { snapshotInSteps } from './stepped-snapshot.ts';
+import { nextTurn, pauser } from './turns.ts';
 import { carriesNews } from './update-news.ts';
 
 /** Projections and activity for each transaction (see room-effects.ts); optional so rooms run without. */
@@ -39,6 +40,8 @@ export interface RoomOptions {
 
 /** Most awareness client ids one connection may claim (a tab normally has one). */
 const MAX_CLIENT_IDS_PER_CONNECTION = 8;
+/** A compaction's encode yields the event loop after this long (rooms/stepped-snapshot.ts). */
+const SNAPSHOT_SLICE_MS = 10;
 
 export class Room {
   readonly conns = new Set<RoomConnection>();
@@ -72,7 +75,7 @@ export class Room {
     const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics, head, readState);
     // The projection of every task the room's effects start from (40-90 ms for 2,000 tasks) gets its own turn:
     // a large load already closed its last Yjs transaction in this one.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     const room = new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
     // A long log (or quarantined rows) is folded into a snapshot right away, so the next load is short.
     if (loaded.rows >= (opts.compactThreshold ?? 500) || loaded.quarantined.length) void room.compact();
@@ -328,11 +331,11 @@ export class Room {
       .runExclusive(async () => {
         if (this.rowsSinceSnapshot === 0 || this.lastUpdateId === null || this.queue.size > 0 || this.destroyed) return;
         const count = this.rowsSinceSnapshot;
-        await this.opts.store.compact(this.projectId, {
-          ...snapshotOf(this.doc),
-          lastUpdateId: this.lastUpdateId,
-          updateCount: count,
-        });
+        const lastUpdateId = this.lastUpdateId;
+        // Encoded in steps (the room keeps serving meanwhile; appends wait for this exclusive run, so the
+        // rows it folds stay the same): what changes during it reaches the next load through later rows.
+        const snapshot = await snapshotInSteps(this.doc, pauser(SNAPSHOT_SLICE_MS));
+        await this.opts.store.compact(this.projectId, { ...snapshot, lastUpdateId, updateCount: count });
         this.rowsSinceSnapshot -= count;
         this.opts.metrics?.compactions.inc();
       })

@@ -1,76 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { randomState } from '../test/random-doc.ts';
 import { checkUpdateV1 } from './update-check.ts';
 import { POISON_687 } from './poison.ts';
 import { checkAndPlan, planSlices } from './update-slices.ts';
-
-/** mulberry32 */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Characters of one, two and three UTF-8 bytes, and astral ones (four bytes, two UTF-16 units: a clock of 2).
-const WORDS = ['a', 'bc ', 'é', '✓', '日本', '😀', '👩‍👩‍👧', '𝄞x', 'plain text '];
-
-/**
- * Several peers editing maps, texts (with formatting), arrays and nested types, exchanging updates now and then:
- * a state whose items point at other clients' items (origins, right origins, parents), with deletions.
- */
-function randomState(seed: number, peers: number, steps: number): Uint8Array {
-  const rand = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const docs = Array.from({ length: peers }, (_, i) => {
-    const d = new Y.Doc();
-    d.clientID = 1000 + i * 7; // Yjs writes clients in descending id order: later peers come first
-    return d;
-  });
-  for (let s = 0; s < steps; s++) {
-    const doc = pick(docs);
-    const map = doc.getMap('m');
-    const text = doc.getText('t');
-    const arr = doc.getArray<unknown>('a');
-    const r = rand();
-    if (r < 0.25) {
-      const at = Math.floor(rand() * (text.length + 1));
-      text.insert(at, pick(WORDS), rand() < 0.2 ? { bold: true } : undefined);
-    } else if (r < 0.35 && text.length > 2) {
-      // Delete whole UTF-16 pairs: Yjs would replace a split pair with U+FFFD.
-      const at = Math.floor(rand() * (text.length - 1));
-      if (!/[\uD800-\uDFFF]/.test(text.toString().slice(Math.max(0, at - 1), at + 3))) text.delete(at, 1);
-    } else if (r < 0.4 && text.length > 1) {
-      text.format(0, Math.floor(rand() * text.length), { italic: rand() < 0.5 });
-    } else if (r < 0.55) {
-      map.set(pick(['title', 'status', 'priority', 'k1', 'k2']), pick<unknown>([pick(WORDS), s, rand() < 0.5, null, { n: s, w: [pick(WORDS)] }, new Uint8Array([s & 255, 1])]));
-    } else if (r < 0.6) {
-      const inner = new Y.Map<unknown>();
-      inner.set('x', pick(WORDS));
-      map.set(`nested${s % 3}`, inner);
-    } else if (r < 0.65) {
-      const inner = map.get(`nested${s % 3}`);
-      if (inner instanceof Y.Map) inner.set(pick(['x', 'y']), s);
-    } else if (r < 0.8) {
-      arr.insert(Math.floor(rand() * (arr.length + 1)), [pick<unknown>([s, pick(WORDS), { s }]), ...(rand() < 0.3 ? [s + 1] : [])]);
-    } else if (r < 0.88 && arr.length > 0) {
-      const at = Math.floor(rand() * arr.length);
-      arr.delete(at, Math.min(arr.length - at, 1 + Math.floor(rand() * 2)));
-    } else if (r < 0.9 && map.size > 0) {
-      map.delete(pick([...map.keys()]));
-    } else {
-      // Two peers exchange what the other lacks (concurrent edits meet; later edits build on other clients').
-      const other = pick(docs);
-      Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
-      Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
-    }
-  }
-  const merged = new Y.Doc();
-  for (const d of docs) Y.applyUpdate(merged, Y.encodeStateAsUpdate(d));
-  return Y.encodeStateAsUpdate(merged);
-}
 
 function wholeDoc(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc();

@@ -35,7 +35,7 @@ export interface SlicePlan {
  * be sliced because it is not a whole document's state (a client starting past clock 0, a Skip struct: gaps,
  * whose structs stay pending whatever the order; such an update is applied whole).
  */
-export async function checkAndPlan(update: Uint8Array, pause: () => Promise<void>): Promise<{ check: CheckResult; plan: SlicePlan | null }> {
+export async function checkAndPlan(update: Uint8Array, pause: () => Promise<void> | undefined): Promise<{ check: CheckResult; plan: SlicePlan | null }> {
   const r = new Reader(update);
   const layout: StructLayout = { runs: [], deleteSetStart: 0, wholeState: true };
   try {
