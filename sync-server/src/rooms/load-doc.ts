@@ -2,7 +2,8 @@
 // first: a poison row (yjs #687-style bytes written by an older or compromised server) is quarantined
 // (skipped, logged with its id and bytes, counted) instead of hanging or failing every later load.
 // A snapshot that fails the check refuses the load: starting from an empty document would later compact
-// over the stored state and lose it.
+// over the stored state and lose it. A large snapshot is checked, integrated and followed by its log rows in
+// steps, the event loop turning between them (applyInSteps).
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -115,8 +116,8 @@ export async function loadDoc(
 
 /**
  * Builds the document from the snapshot's pieces (yjs-guard/update-slices.ts cuts them in causal order) and
- * then the log rows, in steps of about STEP_BYTES with the event loop turning between them: 16-50 ms a step
- * instead of one 0.8-2 s stretch for the bench project. Null, with nothing applied that counts, when Yjs
+ * then the log rows, in steps of about STEP_BYTES with the event loop turning between them: every step under
+ * 50 ms instead of one 0.8-2 s stretch for the bench project. Null, with nothing applied that counts, when Yjs
  * refused a piece or the pieces do not reach the state vector stored with the snapshot: the caller then
  * applies the snapshot whole, as before steps existed.
  *
@@ -127,7 +128,7 @@ export async function loadDoc(
  * of opening its own) while a step applies, and the slot is empty between turns (nothing else can reach this
  * document before the load returns it). The deleted content is collected in steps too, and a last, regular
  * transaction takes over what the open one gathered and closes: observers and merging run once, as for a single
- * apply (40-60 ms for the bench project).
+ * apply (the bench project loads byte for byte as a single apply builds it).
  */
 async function applyInSteps(
   projectId: string,
