@@ -36,31 +36,39 @@ export interface SlicePlan {
  * whose structs stay pending whatever the order; such an update is applied whole).
  */
 export async function checkAndPlan(update: Uint8Array, pause: () => Promise<void> | undefined): Promise<{ check: CheckResult; plan: SlicePlan | null }> {
-  const r = new Reader(update);
-  const layout: StructLayout = { runs: [], deleteSetStart: 0, wholeState: true };
+  if (update.length < 2) return { check: { ok: false, reason: 'too short for an update' }, plan: null };
+  const planning = walkToPlan(update);
   try {
-    if (update.length < 2) return { check: { ok: false, reason: 'too short for an update' }, plan: null };
-    const walk = walkUpdateV1(r, layout);
-    while (!walk.next().done) await pause();
-    r.end();
+    while (planning.step()) await pause();
+    return { check: { ok: true }, plan: planning.finish() };
   } catch (error) {
     return { check: refusal(error), plan: null };
   }
-  return { check: { ok: true }, plan: layout.wholeState ? planOf(update, layout) : null };
 }
 
 /** checkAndPlan without pauses: the plan, or null when the update is refused or cannot be sliced. */
 export function planSlices(update: Uint8Array): SlicePlan | null {
-  const r = new Reader(update);
-  const layout: StructLayout = { runs: [], deleteSetStart: 0, wholeState: true };
+  const planning = walkToPlan(update);
   try {
-    const walk = walkUpdateV1(r, layout);
-    while (!walk.next().done);
-    r.end();
+    while (planning.step());
+    return planning.finish();
   } catch {
     return null;
   }
-  return layout.wholeState ? planOf(update, layout) : null;
+}
+
+/** The walk, for the caller to drive: `step()` until it returns false, then `finish()`. Both throw on a fault. */
+function walkToPlan(update: Uint8Array): { step: () => boolean; finish: () => SlicePlan | null } {
+  const r = new Reader(update);
+  const layout: StructLayout = { runs: [], deleteSetStart: 0, wholeState: true };
+  const walk = walkUpdateV1(r, layout);
+  return {
+    step: () => !walk.next().done,
+    finish: () => {
+      r.end();
+      return layout.wholeState ? planOf(update, layout) : null;
+    },
+  };
 }
 
 function planOf(update: Uint8Array, layout: StructLayout): SlicePlan {
