@@ -19,6 +19,7 @@ export interface Metrics {
   compactions: Counter;
   headSyncs: Counter;
   headSnapshotSyncs: Counter;
+  steppedLoads: Counter<'outcome'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -57,6 +58,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     headSnapshotSyncs: new Counter({
       name: 'fieldboard_sync_head_snapshot_syncs_total',
       help: 'New devices answered from the stored snapshot and head while their document loaded',
+      registers,
+    }),
+    steppedLoads: new Counter({
+      name: 'fieldboard_sync_stepped_loads_total',
+      help: 'Large snapshots loaded in steps (outcome "steps"), or applied whole after the steps failed their check ("whole")',
+      labelNames: ['outcome'],
       registers,
     }),
     compactions: new Counter({ name: 'fieldboard_sync_compactions_total', help: 'Snapshots written (log folded into a new snapshot)', registers }),

@@ -101,6 +101,7 @@ export async function loadDoc(
     }
   };
   const stepped = snapshot?.plan && snapshot.stateVector ? await applyInSteps(projectId, snapshot.plan, snapshot.stateVector, stored.updates, applyRow, logger) : null;
+  if (snapshot?.plan && snapshot.stateVector) metrics?.steppedLoads.inc({ outcome: stepped ? 'steps' : 'whole' });
   // The project id as guid: Yjs would otherwise draw a random UUID one random number per hex digit (31
   // getRandomValues calls, 0.2 ms per load).
   const doc = stepped ?? new Y.Doc({ guid: projectId });

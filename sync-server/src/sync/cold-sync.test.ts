@@ -8,6 +8,7 @@ import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SyncStep } from '../rooms/messages.ts';
 import { MemoryDocStore } from '../persistence/memory-doc-store.ts';
+import { snapshotOf } from '../rooms/stored-head.ts';
 import type { TestUser } from '../test/fixtures.ts';
 import { connectProvider, startSyncHarness, waitFor, waitSynced, type SyncHarness } from './test-sync-server.ts';
 
@@ -201,4 +202,46 @@ describe('cold sync from the stored head', () => {
       fresh.provider.destroy();
     }
   });
+
+  it('a project large enough to load in steps syncs a new device and a returning one, and saves their edits', async () => {
+    // 3,000 tasks with long titles: a snapshot of about 450 kB (over the 256 kB loaded in steps), one log row after.
+    const projectId = await h.project([[alice, 'ADMIN'], [bob, 'MEMBER']]);
+    const built = new Y.Doc();
+    built.transact(() => {
+      for (let i = 0; i < 3000; i++) tasks(built).set(`t${i}`, new Y.Map<string>([['title', `task ${i} ${'of a large board '.repeat(8)}`]]));
+    });
+    for (let i = 0; i < 3000; i += 7) tasks(built).delete(`t${i}`);
+    const first = await store.append({ projectId, updates: [{ update: Y.encodeStateAsUpdate(built), userId: alice.id }] });
+    const snapshot = snapshotOf(built);
+    expect(snapshot.state.length).toBeGreaterThan(256 * 1024);
+    await store.compact(projectId, { ...snapshot, lastUpdateId: first.lastId, updateCount: 1 });
+    const returning = new Y.Doc();
+    Y.applyUpdate(returning, snapshot.state);
+    const rows: Uint8Array[] = [];
+    built.on('update', (u: Uint8Array) => rows.push(u));
+    tasks(built).get('t1')!.set('title', 'renamed after the snapshot');
+    await store.append({ projectId, updates: rows.map((update) => ({ update, userId: bob.id })) });
+    tasks(returning).get('t2')!.set('title', 'offline edit');
+
+    const inSteps = async () => (await h.deps.metrics.registry.getSingleMetric('fieldboard_sync_stepped_loads_total')!.get()).values.find((v) => v.labels.outcome === 'steps')?.value ?? 0;
+    const steppedBefore = await inSteps();
+    const fresh = connectProvider(h.wsUrl, projectId, bob.token);
+    const back = connectProvider(h.wsUrl, projectId, alice.token, returning);
+    try {
+      await Promise.all([waitSynced(fresh.provider), waitSynced(back.provider)]);
+      await waitFor(() => h.registry.get(projectId) !== undefined && allSaved(back), 10_000, 'loaded, offline edit saved');
+      expect(await inSteps()).toBe(steppedBefore + 1);
+      tasks(fresh.doc).get('t3')!.set('title', 'from the new device');
+      await waitFor(() => allSaved(fresh) && tasks(back.doc).get('t3')?.get('title') === 'from the new device', 5000, 'relayed and saved');
+      await waitFor(() => tasks(fresh.doc).get('t2')?.get('title') === 'offline edit', 5000, 'the offline edit relayed');
+      expect(tasks(fresh.doc).size).toBe(3000 - 429);
+      expect(tasks(fresh.doc).get('t1')!.get('title')).toBe('renamed after the snapshot');
+      expect(tasks(fresh.doc).toJSON()).toEqual(tasks(back.doc).toJSON());
+      expect(tasks(h.registry.get(projectId)!.doc).toJSON()).toEqual(tasks(fresh.doc).toJSON());
+    } finally {
+      fresh.provider.destroy();
+      back.provider.destroy();
+    }
+  });
 });
+
