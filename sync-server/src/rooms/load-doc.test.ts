@@ -90,6 +90,7 @@ describe('loading a large snapshot', () => {
     const { logger, lines } = logCollector();
     const { result, turns } = await turnsDuring(async () => loadDoc(projectId, store, logger, undefined, await store.loadHead(projectId)));
     expect(turns).toBeGreaterThan(10);
+    expect(result.stepped).toBe(true);
     expect(lines).toEqual([]);
     expect(result.rows).toBe(1);
     expect(projectDoc(result.doc)).toEqual(projectDoc(later));
@@ -116,6 +117,7 @@ describe('loading a large snapshot', () => {
     const { store, projectId } = await stored(doc, later);
     const { result, turns } = await turnsDuring(async () => loadDoc(projectId, store, pino({ level: 'silent' })));
     expect(turns).toBeLessThan(3);
+    expect(result.stepped).toBe(false);
     expect(projectDoc(result.doc)).toEqual(projectDoc(later));
   });
 });

@@ -55,6 +55,8 @@ export interface LoadedDoc {
   rows: number;
   lastUpdateId: string | null;
   quarantined: string[];
+  /** Built in steps (a large snapshot), the event loop turning between them. */
+  stepped: boolean;
 }
 
 const EVIDENCE_BYTES = 4096;
@@ -100,8 +102,11 @@ export async function loadDoc(
       );
     }
   };
-  const stepped = snapshot?.plan && snapshot.stateVector ? await applyInSteps(projectId, snapshot.plan, snapshot.stateVector, stored.updates, applyRow, logger) : null;
-  if (snapshot?.plan && snapshot.stateVector) metrics?.steppedLoads.inc({ outcome: stepped ? 'steps' : 'whole' });
+  let stepped: Y.Doc | null = null;
+  if (snapshot?.plan && snapshot.stateVector) {
+    stepped = await applyInSteps(projectId, snapshot.plan, snapshot.stateVector, stored.updates, applyRow, logger);
+    metrics?.steppedLoads.inc({ outcome: stepped ? 'steps' : 'whole' });
+  }
   // The project id as guid: Yjs would otherwise draw a random UUID one random number per hex digit (31
   // getRandomValues calls, 0.2 ms per load).
   const doc = stepped ?? new Y.Doc({ guid: projectId });
@@ -112,7 +117,7 @@ export async function loadDoc(
     });
   }
   const last = stored.updates[stored.updates.length - 1]?.id ?? snapshot?.lastUpdateId ?? null;
-  return { doc, rows: stored.updates.length, lastUpdateId: last, quarantined };
+  return { doc, rows: stored.updates.length, lastUpdateId: last, quarantined, stepped: stepped !== null };
 }
 
 /**

@@ -73,9 +73,9 @@ export class Room {
    */
   static async load(projectId: string, opts: RoomOptions, head?: StoredHeadRows, readState?: ReadSnapshotState): Promise<Room> {
     const loaded = await loadDoc(projectId, opts.store, opts.logger, opts.metrics, head, readState);
-    // The projection of every task the room's effects start from (40-90 ms for 2,000 tasks) gets its own turn:
-    // a large load already closed its last Yjs transaction in this one.
-    await nextTurn();
+    // After a large load, the projection of every task the room's effects start from (40-90 ms for 2,000 tasks)
+    // gets its own turn: the load closed its last Yjs transaction in this one. A small load goes straight on.
+    if (loaded.stepped) await nextTurn();
     const room = new Room(projectId, loaded.doc, loaded.rows, loaded.lastUpdateId, opts);
     // A long log (or quarantined rows) is folded into a snapshot right away, so the next load is short.
     if (loaded.rows >= (opts.compactThreshold ?? 500) || loaded.quarantined.length) void room.compact();
