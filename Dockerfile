@@ -1,5 +1,7 @@
 # Fieldboard: one image serving the PWA, the REST API and the WebSocket sync endpoint.
 FROM node:20-bookworm-slim AS build
+# A C compiler for the malloc_trim addon (sync-server/native, built into dist/native by scripts/server-build.mjs).
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -4,4 +4,5 @@ export declare const SERVER_BUNDLE: string;
 export declare const SERVER_NODE_FLAGS: string[];
 export declare function serverIsStale(): boolean;
 export declare function buildServer(): Promise<void>;
-export declare function ensureServerBuilt(): Promise<'fresh' | 'built'>;
+export type MallocTrimBuild = { status: 'fresh' | 'built' } | { status: 'skipped'; reason: string };
+export declare function ensureServerBuilt(): Promise<{ server: 'fresh' | 'built'; mallocTrim: MallocTrimBuild }>;

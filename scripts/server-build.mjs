@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from './client-build.mjs';
+import { ensureMallocTrimBuilt } from './native-build.mjs';
 
 export const SERVER_ENTRY = join(ROOT, 'sync-server/src/main.ts');
 export const SERVER_BUNDLE = join(ROOT, 'dist/server/main.js');
@@ -68,15 +69,20 @@ export async function buildServer() {
   }
 }
 
-/** Builds when stale; returns 'fresh' or 'built'. */
+/**
+ * Builds the bundle when stale, and the optional malloc_trim addon (scripts/native-build.mjs) when missing or
+ * stale. Returns what each step did; throws only when the bundle does not build.
+ */
 export async function ensureServerBuilt() {
-  if (!serverIsStale()) return 'fresh';
-  await buildServer();
-  return 'built';
+  const server = serverIsStale() ? 'built' : 'fresh';
+  if (server === 'built') await buildServer();
+  return { server, mallocTrim: ensureMallocTrimBuilt() };
 }
 
-// `node scripts/server-build.mjs`: build now (whether stale or not).
+// `node scripts/server-build.mjs`: build the bundle now (whether stale or not), and the addon when needed.
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   await buildServer();
   console.log(`built ${SERVER_BUNDLE}`);
+  const mallocTrim = ensureMallocTrimBuilt();
+  console.log(mallocTrim.status === 'skipped' ? `malloc_trim addon not built: ${mallocTrim.reason}` : `malloc_trim addon ${mallocTrim.status}`);
 }

@@ -16,7 +16,12 @@ if (process.env.SKIP_CLIENT_BUILD !== '1' && clientIsStale()) {
 }
 
 try {
-  if ((await ensureServerBuilt()) === 'built') console.log('[start] built the server (dist/server/main.js)');
+  const built = await ensureServerBuilt();
+  if (built.server === 'built') console.log('[start] built the server (dist/server/main.js)');
+  if (built.mallocTrim.status === 'built') console.log('[start] built the malloc_trim addon (dist/native/malloc-trim.node)');
+  if (built.mallocTrim.status === 'skipped') {
+    console.log(`[start] running without the malloc_trim addon (${built.mallocTrim.reason}): memory freed by unloaded rooms may stay with the process`);
+  }
 } catch (error) {
   console.error(`[start] server build failed:\n${error.message}`);
   process.exit(1);

@@ -10,6 +10,7 @@ import { connectPostgres, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ServerEvents } from './events.ts';
 import { createLogger } from './logger.ts';
+import { findMallocTrimAddon, loadMallocTrim } from './malloc-trim.ts';
 import { createMetrics } from './metrics.ts';
 import { PgDocStore } from './persistence/pg-doc-store.ts';
 import { createDocWriter } from './rooms/doc-writer.ts';
@@ -44,8 +45,10 @@ const metrics = createMetrics({ defaultMetrics: true });
 // its auth and membership checks) gets one connection of its own there; with DATABASE_URL it shares the pool.
 const syncSql = db.kind === 'embedded' ? connectPostgres(db.url, 1) : db.sql;
 // With --expose-gc (scripts/start.mjs, the Dockerfile): one full collection once a burst of room loads or
-// unloads is over and the process is idle.
-const idleGc = createIdleCollector((globalThis as { gc?: () => void }).gc, logger);
+// unloads is over and the process is idle, then malloc_trim when its addon is built.
+const mallocTrim = loadMallocTrim(findMallocTrimAddon());
+if ('unavailable' in mallocTrim) logger.info({ reason: mallocTrim.unavailable }, 'running without malloc_trim');
+const idleGc = createIdleCollector((globalThis as { gc?: () => void }).gc, logger, { trim: 'trim' in mallocTrim ? mallocTrim.trim : undefined });
 const rooms = new RoomRegistry({
   store: new PgDocStore(syncSql, logger),
   logger,

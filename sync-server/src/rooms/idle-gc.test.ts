@@ -55,6 +55,23 @@ describe('idle collector', () => {
     expect(() => c.collectNow('start-up')).not.toThrow();
   });
 
+  it('trims malloc after each collection, once its passes are done', () => {
+    vi.useFakeTimers();
+    const calls: string[] = [];
+    const c = createIdleCollector(() => calls.push('gc'), logger, {
+      quietMs: 1000,
+      minRooms: 1,
+      cpuMicros: () => 0,
+      trim: () => calls.push('trim') > 0,
+    });
+    c.collectNow('start-up');
+    expect(calls).toEqual(['gc', 'trim']);
+    c.noteUnload();
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual(['gc', 'trim', 'gc', 'gc', 'trim']);
+    c.close();
+  });
+
   it('collects on demand', () => {
     const gc = vi.fn();
     createIdleCollector(gc, logger).collectNow('start-up');

@@ -12,7 +12,8 @@
 // collections. One stop-the-world pause, at a moment when nothing was waiting for the event loop: 114-126 ms
 // after 1,000 unloads and 258 ms after 1,000 loads in scratch runs of scenario 4 on the bench VM. One pass
 // after loads paused 81-115 ms but left RSS per room at 88-90 kB instead of 78-87.
-// (malloc keeps part of what freed buffers held: see bench/README.md.)
+// Then, when the malloc_trim addon is there (sync-server/src/malloc-trim.ts), malloc gives back the free pages the
+// freed buffers left inside its heaps; glibc does not by itself (bench scenario 4: see bench/README.md).
 // It collects twice: a full collection frees the dead objects but keeps every old-generation page that still
 // holds one live object, and it picks the pages to compact by how full they were before it ran, so only a
 // second collection right after moves the few survivors off the emptied pages and releases them (measured in
@@ -34,6 +35,8 @@ export interface IdleCollectorOptions {
   quietCpu?: number;
   /** CPU time the process has used, in microseconds (tests replace it). */
   cpuMicros?: () => number;
+  /** Runs after each collection: glibc's malloc_trim (sync-server/src/malloc-trim.ts), when the addon is built. */
+  trim?: () => boolean;
 }
 
 export interface IdleCollector {
@@ -57,10 +60,15 @@ export function createIdleCollector(gc: (() => void) | undefined, logger: Logger
   let watch: NodeJS.Timeout | undefined;
   const run = (reason: string, passes: number) => {
     if (!gc) return;
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const before = process.memoryUsage().rss;
     const t0 = performance.now();
     for (let i = 0; i < passes; i++) gc();
-    logger.info({ reason, ms: Math.round(performance.now() - t0), rssBeforeMb: Math.round(before / 2 ** 20), rssAfterMb: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'full garbage collection');
+    const collected = performance.now();
+    const rssAfterGcMb = mb(process.memoryUsage().rss);
+    const trimmed = opts.trim?.();
+    const trim = trimmed === undefined ? {} : { trimmed, trimMs: +(performance.now() - collected).toFixed(1), rssAfterGcMb };
+    logger.info({ reason, ms: Math.round(collected - t0), rssBeforeMb: mb(before), ...trim, rssAfterMb: mb(process.memoryUsage().rss) }, 'full garbage collection');
   };
   const note = () => {
     if (!gc || watch || loads + unloads < minRooms) return;
