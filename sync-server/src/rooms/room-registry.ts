@@ -125,6 +125,12 @@ export class RoomRegistry {
             .then(
               (loaded) => {
                 this.loading.delete(projectId);
+                // Shutdown began while this room loaded: closeAll has already closed and dropped every room,
+                // so this one would stay registered, with nobody to close it. Nothing was written to it yet.
+                if (this.closing) {
+                  loaded.destroy();
+                  throw new Error('server is shutting down');
+                }
                 this.rooms.set(projectId, loaded);
                 this.opts.metrics?.loadedRooms.set(this.rooms.size);
                 this.opts.onLoaded?.();

@@ -245,6 +245,27 @@ describe('DocWriter when storage fails', () => {
   });
 });
 
+describe('RoomRegistry shutdown', () => {
+  it('drops a room that finishes loading after closeAll began, and refuses the acquire that loaded it', async () => {
+    const { store, registry } = setup();
+    const p = randomUUID();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const loadHead = store.loadHead.bind(store);
+    store.loadHead = async (projectId) => {
+      await held;
+      return loadHead(projectId);
+    };
+    const acquiring = registry.acquire(p);
+    await registry.closeAll(1012, 'shutting down');
+    release();
+    await expect(acquiring).rejects.toThrow('server is shutting down');
+    expect(registry.size).toBe(0);
+    expect(registry.get(p)).toBeUndefined();
+    await expect(registry.acquire(p)).rejects.toThrow('server is shutting down');
+  });
+});
+
 describe('RoomRegistry greeting from the stored head', () => {
   it('holds the heavy part of a load until the waiting connection answered, or a bounded wait passed', async () => {
     const { store, registry } = setup();
