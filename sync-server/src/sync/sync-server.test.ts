@@ -192,7 +192,18 @@ describe('refusals', () => {
       await waitFor(() => limited.sync.connections.size === 2, 2000, 'two connections');
       const third = rawSocket(`${limited.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
       expect((await third.closed).code).toBe(CloseCode.RateLimited);
-      for (const s of socks) s.ws.close();
+      // A closed connection frees its place: the next one is accepted, and the one after it refused again.
+      socks[0]!.ws.close();
+      await waitFor(() => limited.sync.connections.size === 1, 2000, 'one connection left');
+      const fourth = rawSocket(`${limited.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+      await fourth.opened;
+      await waitFor(() => limited.sync.connections.size === 2, 2000, 'two connections again');
+      const fifth = rawSocket(`${limited.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
+      expect((await fifth.closed).code).toBe(CloseCode.RateLimited);
+      expect(limited.sync.connections.countForUser(alice.id)).toBe(2);
+      for (const s of [...socks, fourth]) s.ws.close();
+      await waitFor(() => limited.sync.connections.size === 0, 2000, 'all closed');
+      expect(limited.sync.connections.countForUser(alice.id)).toBe(0);
     } finally {
       await limited.close();
     }
