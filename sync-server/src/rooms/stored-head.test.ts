@@ -130,6 +130,22 @@ describe('StoredHead', () => {
     expect(stored.stateVector).toEqual(Y.encodeStateVector(doc));
   });
 
+  it('answers from a snapshot without log rows (compacted at unload) and for an empty project, as the loaded document would', () => {
+    const { server, client, head } = scenario();
+    for (const u of head.updates) Y.applyUpdate(client, u.update); // the client saw everything the rows held
+    const compacted = snapshotOf(server);
+    const stored = StoredHead.from({ snapshot: { stateVector: compacted.stateVector, deleteSet: compacted.deleteSet, lastUpdateId: '40' }, updates: [] })!;
+    expect(stored.stateVector).toEqual(Y.encodeStateVector(server));
+    const updates = answerUpdates(stored, client)!;
+    expect(updates).toEqual([compacted.deleteSet, Y.encodeStateAsUpdate(new Y.Doc(), Y.encodeStateVector(server))]);
+    for (const update of updates) Y.applyUpdate(client, update);
+    expect(content(client)).toEqual(content(server));
+    // A new project: nothing stored at all.
+    const empty = StoredHead.from({ snapshot: null, updates: [] })!;
+    expect(empty.stateVector).toEqual(Y.encodeStateVector(new Y.Doc()));
+    expect(answerUpdates(empty, new Y.Doc())).toEqual([Y.encodeStateAsUpdate(new Y.Doc())]);
+  });
+
   it('is unavailable for a snapshot stored before delete sets were kept, or a row failing the structural check', () => {
     const { head } = scenario();
     expect(StoredHead.from({ ...head, snapshot: { ...head.snapshot!, deleteSet: null } })).toBeNull();

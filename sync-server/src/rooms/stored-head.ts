@@ -117,7 +117,9 @@ export class StoredHead {
   private rest(clientVector: Uint8Array, wantsSaved: boolean): Uint8Array[] | null {
     const merged = this.merge();
     if (!merged) return null;
-    const frames = [syncFrame(SyncStep.Step2, Y.diffUpdate(merged.rows, clientVector))];
+    // No log rows (a new project, or one compacted when it unloaded): nothing to diff.
+    const step2 = merged.rows === EMPTY_UPDATE ? EMPTY_UPDATE : Y.diffUpdate(merged.rows, clientVector);
+    const frames = [syncFrame(SyncStep.Step2, step2)];
     if (wantsSaved) frames.push(savedFrame(merged.stateVector));
     frames.push(syncFrame(SyncStep.Step1, merged.stateVector));
     return frames;
@@ -145,6 +147,7 @@ export class StoredHead {
     if (this.merged !== undefined) return this.merged;
     try {
       const rows = mergeMany(this.rows);
+      if (rows === EMPTY_UPDATE) return (this.merged = { rows, stateVector: encodeClocks(this.snapshotClocks) });
       // Per writer, the log continues the snapshot only if it starts at or before the snapshot's clock; a row
       // beyond a gap is pending (as in the loaded document) and does not advance the vector. Gaps inside the
       // log are not seen here: Room.join compares this vector with the loaded one and re-syncs if they differ.
