@@ -97,11 +97,15 @@ export async function listMembers(sql: Sql, projectId: string): Promise<Member[]
   return rows.map((r) => ({ ...r, joined_at: r.joined_at.toISOString() }));
 }
 
-/** Live tasks by status, read from the tasks projection; every status is present (0 when none). */
+/**
+ * Live tasks by status; every status is present (0 when none). Summed from task_counts (migration 0004: kept
+ * exact by triggers in the same transaction as every change of tasks), a few rows per project, where counting
+ * the tasks rows read one index entry per task (52 ms for a project of 100,000 here, against 0.4 ms).
+ */
 export async function taskCounts(sql: Sql, projectId: string): Promise<Record<TaskStatus, number>> {
   const rows = await sql<{ status: TaskStatus; n: number }[]>`
-    SELECT status, count(*)::int AS n FROM tasks
-    WHERE project_id = ${projectId} AND deleted_at IS NULL GROUP BY status`;
+    SELECT status, sum(n)::int AS n FROM task_counts
+    WHERE project_id = ${projectId} AND NOT deleted GROUP BY status`;
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   for (const row of rows) counts[row.status] = row.n;
   return counts;

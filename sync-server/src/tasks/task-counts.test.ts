@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuerySchema } from '../../../shared/schemas/tasks.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { seedTasks } from './seed.ts';
+import { taskCounts } from '../projects/project-queries.ts';
 import { getTask, listTasks } from './task-queries.ts';
 
 let db: TestDatabase;
@@ -97,6 +98,28 @@ describe('task_counts stays exact', () => {
     projectB = await newProject(users.slice(0, 1));
     await seedTasks(db.sql, projectB, 50, { userIds: users.slice(0, 1) });
     await expectExact();
+  });
+});
+
+describe('the project detail\'s counts by status (summed from task_counts)', () => {
+  it('equal a plain count after the writes above, every status present', async () => {
+    for (const projectId of [projectA, projectB, await newProject(users)]) {
+      const rows = await db.sql<{ status: string; n: number }[]>`
+        SELECT status, count(*)::int AS n FROM tasks WHERE project_id = ${projectId} AND deleted_at IS NULL GROUP BY status`;
+      const expected = { TODO: 0, IN_PROGRESS: 0, IN_REVIEW: 0, DONE: 0, ARCHIVED: 0, ...Object.fromEntries(rows.map((r) => [r.status, r.n])) };
+      expect(await taskCounts(db.sql, projectId)).toEqual(expected);
+    }
+    // Deleted tasks are not counted, and a group emptied by moves (its row stays, with n = 0) reads 0.
+    const project = await newProject(users);
+    await seedTasks(db.sql, project, 100, { userIds: users });
+    await db.sql`UPDATE tasks SET status = 'DONE' WHERE project_id = ${project} AND status = 'ARCHIVED'`;
+    await db.sql`UPDATE tasks SET deleted_at = now() WHERE project_id = ${project} AND status = 'IN_REVIEW'`;
+    const counts = await taskCounts(db.sql, project);
+    expect({ archived: counts.ARCHIVED, inReview: counts.IN_REVIEW }).toEqual({ archived: 0, inReview: 0 });
+    const [done] = await db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM tasks WHERE project_id = ${project} AND deleted_at IS NULL AND status = 'DONE'`;
+    expect(counts.DONE).toBe(done!.n);
+    expect(counts.DONE).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,9 @@
+-- 0007_drop_unused_status_index: drop 0001's tasks_project_status_rank_idx, which nothing reads any more.
+--
+-- The REST task list filters and orders by status through the board expression of tasks_project_board_idx
+-- (0002), and the project detail's counts by status now sum task_counts (0004) instead of counting the
+-- tasks rows, which was this index's last reader. Every index on tasks is written by most task changes: a
+-- title edit is not an in-place (HOT) update (updated_at and the searched text are indexed), so each edit
+-- writes one entry into every index of the table. One fewer: about 5 us of PostgreSQL's CPU and 120 bytes
+-- of WAL per task edit in the sync server's group commit (bench/pg-commit-cost.ts, bench/README.md).
+DROP INDEX tasks_project_status_rank_idx;
