@@ -1,12 +1,13 @@
 // task_counts (migration 0004) must equal a GROUP BY over tasks after every kind of write the server and
-// the seeder make, and the list's totals (summed from it when the filters allow) must equal a plain count;
-// totals and pages the list remembers (task_list_versions, 0005 and 0006) must follow every change.
+// the seeder make, and the list's totals (summed from it when the filters allow) and the project detail's
+// counts by status (always summed from it) must equal a plain count; totals and pages the list remembers
+// (task_list_versions, 0005 and 0006) must follow every change.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskListQuerySchema } from '../../../shared/schemas/tasks.ts';
+import { taskCounts } from '../projects/project-queries.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { seedTasks } from './seed.ts';
-import { taskCounts } from '../projects/project-queries.ts';
 import { getTask, listTasks } from './task-queries.ts';
 
 let db: TestDatabase;
