@@ -26,27 +26,38 @@ import { createTestDatabase } from '../sync-server/src/test/db.ts';
 import { cpuSeconds } from './lib/proc.ts';
 import { spread, type Spread } from './lib/stats.ts';
 
-const { values } = parseArgs({
-  options: {
-    projects: { type: 'string', default: '10' },
-    edits: { type: 'string', default: '6' },
-    rounds: { type: 'string', default: '200' },
-    reps: { type: 'string', default: '5' },
-    'drop-indexes': { type: 'string', default: '' },
-  },
-});
+function usage(message: string): never {
+  console.error(`pg-commit-cost: ${message}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      projects: { type: 'string', default: '10' },
+      edits: { type: 'string', default: '6' },
+      rounds: { type: 'string', default: '200' },
+      reps: { type: 'string', default: '5' },
+      'drop-indexes': { type: 'string', default: '' },
+    },
+  }));
+} catch (error) {
+  usage((error as Error).message);
+}
+const positive = (name: 'projects' | 'edits' | 'rounds' | 'reps'): number => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a positive integer, got ${values[name]}`);
+  return n;
+};
 const PROJECTS = positive('projects');
 const EDITS = positive('edits');
 const ROUNDS = positive('rounds');
 const REPS = positive('reps');
+/** Tasks per project: at least one per edit of a statement (each edit is a different task). */
+const TASKS = Math.max(200, EDITS);
 const DROP = values['drop-indexes'].split(',').filter(Boolean);
-for (const name of DROP) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--drop-indexes: not an index name: ${name}`);
-
-function positive(name: 'projects' | 'edits' | 'rounds' | 'reps'): number {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
-  return n;
-}
+for (const name of DROP) if (!/^[a-z_][a-z0-9_]*$/.test(name)) usage(`--drop-indexes: not an index name: ${name}`);
 
 type Workload = 'log' | 'log + tasks' | 'log + tasks + activity';
 const WORKLOADS: Workload[] = ['log', 'log + tasks', 'log + tasks + activity'];
@@ -85,7 +96,7 @@ async function measure(workload: Workload): Promise<Reading> {
     for (let i = 0; i < PROJECTS; i++) {
       const id = randomUUID();
       await sql`INSERT INTO projects (id, name, created_by) VALUES (${id}, ${`Cost ${i}`}, ${userId})`;
-      await seedTasks(sql, id, 200, { userIds: [userId], tagCount: 0 });
+      await seedTasks(sql, id, TASKS, { userIds: [userId], tagCount: 0 });
       projects.set(id, await taskRows(sql, id, EDITS));
     }
     let seq = 0;
@@ -159,10 +170,7 @@ async function measure(workload: Workload): Promise<Reading> {
 
 const fmt = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}-${s.max.toFixed(digits)}]`;
 
-if (!process.env.DATABASE_URL) {
-  console.error('DATABASE_URL must name a PostgreSQL server on this machine (its backend CPU is read from /proc)');
-  process.exit(2);
-}
+if (!process.env.DATABASE_URL) usage('DATABASE_URL must name a PostgreSQL server on this machine (its backend CPU is read from /proc)');
 console.log(`${PROJECTS} projects x ${EDITS} title edits per commit statement, ${ROUNDS} statements x ${REPS} repetitions per workload`);
 console.log(DROP.length ? `indexes dropped after the migrations: ${DROP.join(', ')}\n` : 'schema as shipped\n');
 console.log('| workload | backend CPU per edit (us) | WAL per edit (bytes) | wall per edit (us) | task updates in place |');
