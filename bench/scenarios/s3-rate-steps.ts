@@ -29,8 +29,8 @@ export const scenario3: Scenario = {
       // Warm-up, not measured, the same for every server: 10 s at 400/s. A fresh process compiles its hot paths
       // through its first seconds under load (V8's optimizing compiler runs on worker threads, here on the
       // server's one pinned core). After the 1 s at 50/s this used to be, ours' server read 0.48-0.54 of its core
-      // at every step from 200 to 700/s, a third of it in TurboFan (perf); after 15 s at 400/s, 0.18 at 200/s
-      // and 0.30 at 400/s. The scenario asks for the rate a running server holds, not its first seconds.
+      // at every step from 200 to 700/s, a third of it in TurboFan (perf); after this warm-up, 0.18-0.19 at 200/s
+      // and 0.28-0.38 at 400/s. The scenario asks for the rate a running server holds, not its first seconds.
       await workload.run({ rate: ctx.quick ? 50 : 400, durationMs: ctx.quick ? 300 : 10_000, drainMs: 2000, serverPid: server.pid });
       for (const rate of steps) {
         const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: server.pid });
