@@ -6,8 +6,8 @@ import type * as Y from 'yjs';
 import type { BenchClient } from './types.ts';
 
 export function connectHocuspocus(url: string, name: string, doc: Y.Doc): BenchClient {
-  let resolveSynced: () => void = () => {};
-  const synced = new Promise<void>((resolve) => {
+  let resolveSynced: (at: number) => void = () => {};
+  const synced = new Promise<number>((resolve) => {
     resolveSynced = resolve;
   });
   // Node 20 has no global WebSocket: the socket gets the ws polyfill.
@@ -16,7 +16,7 @@ export function connectHocuspocus(url: string, name: string, doc: Y.Doc): BenchC
     websocketProvider,
     name,
     document: doc,
-    onSynced: () => resolveSynced(),
+    onSynced: () => resolveSynced(performance.now()),
   });
   provider.attach();
   return {

@@ -30,9 +30,9 @@ export function connectYWebsocket(
     const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
     for (const listener of savedListeners) listener(sv);
   };
-  const synced = new Promise<void>((resolve) => {
-    if (provider.synced) resolve();
-    else provider.once('sync', (isSynced: boolean) => isSynced && resolve());
+  const synced = new Promise<number>((resolve) => {
+    if (provider.synced) resolve(performance.now());
+    else provider.once('sync', (isSynced: boolean) => isSynced && resolve(performance.now()));
   });
   return {
     doc,
