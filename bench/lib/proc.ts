@@ -29,6 +29,27 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * The kernel's count of connections a listening socket had no room for (TcpExt ListenOverflows in
+ * /proc/net/netstat: the accept queue was full when a handshake completed), for the whole machine; NaN where
+ * it cannot be read. Such a client waits for a retransmission, a second or more.
+ */
+export function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      if (!lines[i]!.startsWith('TcpExt:')) continue;
+      const names = lines[i]!.split(' ');
+      const values = lines[i + 1]!.split(' ');
+      const at = names.indexOf('ListenOverflows');
+      return at > 0 ? Number(values[at]) : Number.NaN;
+    }
+  } catch {
+    // not Linux
+  }
+  return Number.NaN;
+}
+
 /** Resident set size in bytes, or NaN when the process is gone. */
 export function rssBytes(pid: number): number {
   try {

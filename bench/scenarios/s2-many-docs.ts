@@ -1,7 +1,7 @@
 // Scenario 2: 500 documents x 2 clients (1,000 sockets opened at once), then 1 update/s per client.
 // Measures the time until all 1,000 providers have synced, then delivery latency.
 import * as Y from 'yjs';
-import { SATURATION_THRESHOLD, UsageSampler } from '../lib/proc.ts';
+import { listenOverflows, SATURATION_THRESHOLD, UsageSampler } from '../lib/proc.ts';
 import { connectAll, destroyAll, prepareWorkload } from '../lib/workload.ts';
 import { ALL_SERVERS, type Scenario } from './types.ts';
 
@@ -18,6 +18,7 @@ export const scenario2: Scenario = {
     // too, and a connect time measured while it was saturated is the client's, not the server's.
     const serverUsage = new UsageSampler(server.pid);
     const driverUsage = new UsageSampler(process.pid);
+    const overflowsBefore = listenOverflows();
     serverUsage.start();
     driverUsage.start();
     const { groups, syncMs } = await connectAll(
@@ -28,6 +29,7 @@ export const scenario2: Scenario = {
     );
     const connectServer = serverUsage.stop();
     const connectDriver = driverUsage.stop();
+    const overflows = listenOverflows() - overflowsBefore;
     const connectSaturated = connectDriver.cpu > SATURATION_THRESHOLD;
     try {
       const workload = prepareWorkload(groups);
@@ -38,6 +40,7 @@ export const scenario2: Scenario = {
           connect_sync_ms: syncMs,
           connect_server_cpu: connectServer.cpu,
           connect_driver_cpu: connectDriver.cpu,
+          ...(Number.isNaN(overflows) ? {} : { connect_listen_overflows: overflows }),
           p50_ms: r.latency.p50,
           p99_ms: r.latency.p99,
           missing: r.missing,

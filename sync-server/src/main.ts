@@ -1,7 +1,7 @@
 // The only file that reads process.env and listens. Start-up: config -> database (+ migrations) -> app ->
 // HTTP server (+ WebSocket upgrades on /sync). Shutdown on SIGTERM/SIGINT: stop accepting, finish in-flight
 // requests, flush and close every room, close the pool.
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { purgeEndedSessions } from './auth/sessions.ts';
@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { connectPostgres, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ServerEvents } from './events.ts';
+import { listen } from './http/listen.ts';
 import { createLogger } from './logger.ts';
 import { findMallocTrimAddon, loadMallocTrim } from './malloc-trim.ts';
 import { createMetrics } from './metrics.ts';
@@ -62,11 +63,17 @@ const rooms = new RoomRegistry({
 const deps = { config, sql: db.sql, logger, events: new ServerEvents(), docs: createDocWriter(rooms), metrics };
 const app = createApp(deps);
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  idleGc.collectNow('start-up');
-  logger.info({ url: `http://${config.host}:${info.port}` }, 'fieldboard listening');
-}) as Server;
+const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
 const sync = attachSyncServer(server, { ...deps, sql: syncSql }, rooms, syncOptions, metrics);
+try {
+  const { port } = await listen(server, config.port, config.host);
+  idleGc.collectNow('start-up');
+  logger.info({ url: `http://${config.host}:${port}` }, 'fieldboard listening');
+} catch (error) {
+  const { code, message } = error as NodeJS.ErrnoException;
+  logger.fatal({ err: message }, code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (set PORT)` : 'cannot listen');
+  process.exit(1);
+}
 
 // Every refresh adds a row to auth_sessions; families past their absolute expiry (plus a day, so reuse of an
 // old token is still recognised for a while) are deleted hourly.
