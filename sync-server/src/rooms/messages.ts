@@ -1,4 +1,6 @@
-// Encoders for the frames a room sends. Every frame starts with its MessageType (shared/protocol.ts).
+// Encoders for the frames a room sends, and a reader for the client's sync step 1. Every frame starts with its
+// MessageType (shared/protocol.ts).
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '../../../shared/protocol.ts';
 
@@ -41,4 +43,16 @@ export function savedFrame(stateVector: Uint8Array): Uint8Array {
     encoding.writeVarUint(e, MessageType.Saved);
     encoding.writeVarUint8Array(e, stateVector);
   });
+}
+
+/** The state vector of a sync step 1 frame; null for any other or unreadable frame. */
+export function readStep1(frame: Uint8Array): Uint8Array | null {
+  try {
+    const d = decoding.createDecoder(frame);
+    if (decoding.readVarUint(d) !== MessageType.Sync || decoding.readVarUint(d) !== SyncStep.Step1) return null;
+    const vector = decoding.readVarUint8Array(d);
+    return decoding.hasContent(d) ? null : vector;
+  } catch {
+    return null;
+  }
 }

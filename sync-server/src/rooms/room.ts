@@ -115,12 +115,15 @@ export class Room {
    * `greeted`: the connection was already answered from the stored head while the room loaded (it holds our
    * step 1 and got its step 2 for `greeted.clientVector`); it only needs what the load found beyond that head.
    */
-  join(socket: SyncSocket, info: ConnectionInfo, greeted?: { headVector: Uint8Array; clientVector: Uint8Array }): RoomConnection {
+  /**
+   * `greeted`: the stored head already answered the client's step 1 (sync-server.ts). `openSync: false`: the
+   * caller sends our step 1 later (`openSync`), after answering the client's step 1 that is already in hand.
+   */
+  join(socket: SyncSocket, info: ConnectionInfo, greeted?: { headVector: Uint8Array; clientVector: Uint8Array }, opts: { openSync?: boolean } = {}): RoomConnection {
     const conn = new RoomConnection(socket, info);
     this.conns.add(conn);
     if (!greeted) {
-      // The server opens the sync: its state vector (the client answers with step 2 and its own step 1).
-      conn.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(this.doc)));
+      if (opts.openSync !== false) this.openSync(conn);
     } else {
       const loaded = Y.encodeStateVector(this.doc);
       if (!equalBytes(greeted.headVector, loaded)) {
@@ -133,6 +136,11 @@ export class Room {
     const states = this.awareness.getStates();
     if (states.size > 0) conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     return conn;
+  }
+
+  /** The server opens the sync: its state vector (the client answers with step 2, what we lack). */
+  openSync(conn: RoomConnection): void {
+    conn.send(syncFrame(SyncStep.Step1, Y.encodeStateVector(this.doc)));
   }
 
   leave(conn: RoomConnection): void {

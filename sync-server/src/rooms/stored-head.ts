@@ -19,13 +19,11 @@
 // loads, instead of after the load and the re-encoding of the whole document. A client holding part of it
 // waits for the load. Any stored row that fails the structural check turns the shortcut off: the load
 // quarantines such rows, and this module must never hand out what the load would refuse.
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MessageType } from '../../../shared/protocol.ts';
 import type { StoredHead as StoredHeadRows } from '../persistence/doc-store.ts';
 import { checkStateVector, checkUpdateV1 } from '../yjs-guard/update-check.ts';
-import { savedFrame, SyncStep, syncFrame } from './messages.ts';
+import { readStep1, savedFrame, SyncStep, syncFrame } from './messages.ts';
 
 /** The stored form of a compacted document. `deleteSet` is what lets a later cold sync skip the load. */
 export function snapshotOf(doc: Y.Doc): { state: Uint8Array; stateVector: Uint8Array; deleteSet: Uint8Array } {
@@ -185,18 +183,6 @@ const MERGE_GROUP = 16;
 
 /** An update with no structs and an empty delete set. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
-
-/** The state vector of a sync step 1 frame; null for any other or unreadable frame. */
-function readStep1(frame: Uint8Array): Uint8Array | null {
-  try {
-    const d = decoding.createDecoder(frame);
-    if (decoding.readVarUint(d) !== MessageType.Sync || decoding.readVarUint(d) !== SyncStep.Step1) return null;
-    const vector = decoding.readVarUint8Array(d);
-    return decoding.hasContent(d) ? null : vector;
-  } catch {
-    return null;
-  }
-}
 
 /** Same layout as Y.encodeStateVector: count, then (client, clock) pairs. */
 function encodeClocks(clocks: Map<number, number>): Uint8Array {

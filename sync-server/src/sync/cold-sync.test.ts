@@ -193,7 +193,9 @@ describe('cold sync from the stored head', () => {
     const steps = recordSyncSteps(fresh.provider);
     try {
       await waitSynced(fresh.provider);
-      expect(steps[0]).toBe(SyncStep.Step1); // the loaded room opens the sync
+      // The loaded room answers (its whole document in the step 2, then its step 1), not the stored snapshot in
+      // an update frame ahead.
+      expect(steps.slice(0, 2)).toEqual([SyncStep.Step2, SyncStep.Step1]);
       expect(tasks(fresh.doc).get('t1')!.get('title')).toBe('renamed by bob');
       expect([...tasks(fresh.doc).keys()].sort()).toEqual(['t0', 't1', 't3', 't4']);
       expect(await metric('fieldboard_sync_head_snapshot_syncs_total')).toBe(snapshotSyncs);

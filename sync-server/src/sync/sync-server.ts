@@ -15,6 +15,7 @@ import type { ServerEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { canonicalId, type RoomRegistry } from '../rooms/room-registry.ts';
+import { readStep1 } from '../rooms/messages.ts';
 import type { AnsweredHead } from '../rooms/stored-head.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import { SocketAuthenticator } from './socket-auth.ts';
@@ -227,8 +228,11 @@ export function attachSyncServer(
     if (closed) return registry.release(room);
 
     // Our step 1 (or what the load found beyond the head) and the answers to what the client sent meanwhile,
-    // in one write.
+    // in one write. A client step 1 already here is answered before our own (as the stored head does): the
+    // client is up to date once it applied our step 2, before it spends time answering our step 1 (encoding
+    // its whole delete set; in a browser each frame is a task of its own, so that would come first).
     joined = true;
+    const answerFirst = !greeted && early.some((data) => readStep1(data) !== null);
     socket.cork();
     try {
       const conn = room.join({ send: (d) => ws.send(d), close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
@@ -236,7 +240,7 @@ export function attachSyncServer(
         sessionId: auth.user.session_id,
         role,
         protocol: ws.protocol,
-      }, greeted);
+      }, greeted, { openSync: !answerFirst });
       greeted = undefined; // joined: the answer closure that shares it is replaced below
       const nowMs = deps.now ? deps.now() : Date.now();
       const expiresIn = Math.max(0, auth.expiresAt * 1000 - nowMs);
@@ -270,6 +274,7 @@ export function attachSyncServer(
         }
       };
       for (const data of early.splice(0)) onFrame(data, true);
+      if (answerFirst && ws.readyState === ws.OPEN) room.openSync(conn);
     } finally {
       socket.uncork();
     }
