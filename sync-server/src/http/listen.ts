@@ -3,9 +3,8 @@
 // After a deploy or a network blip every open board reconnects at once. The kernel completes those TCP
 // handshakes on its own and holds them until the event loop accepts them, but only up to the listen backlog
 // (Node's default: 511). A handshake that finds the queue full is dropped, and its client waits for a
-// retransmission: a second at least. Bench scenario 2 (1,000 sockets opened at once) measured it: about 250 of
-// the 1,000 overflowed whenever the load generator was quick enough, and the connect+sync of all of them took
-// 1.5-2.3 s instead of 0.9-1.1 s, for every server tested.
+// retransmission: a second at least. Bench scenario 2 (1,000 sockets opened at once) counted it: about 250 of
+// the 1,000 overflowed whenever the load generator was quick enough, for every server tested.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

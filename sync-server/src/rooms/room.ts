@@ -114,10 +114,8 @@ export class Room {
   /**
    * `greeted`: the connection was already answered from the stored head while the room loaded (it holds our
    * step 1 and got its step 2 for `greeted.clientVector`); it only needs what the load found beyond that head.
-   */
-  /**
-   * `greeted`: the stored head already answered the client's step 1 (sync-server.ts). `openSync: false`: the
-   * caller sends our step 1 later (`openSync`), after answering the client's step 1 that is already in hand.
+   * `openSync: false`: the caller sends our step 1 later (`openSync`), after answering the client's step 1 that
+   * is already in hand.
    */
   join(socket: SyncSocket, info: ConnectionInfo, greeted?: { headVector: Uint8Array; clientVector: Uint8Array }, opts: { openSync?: boolean } = {}): RoomConnection {
     const conn = new RoomConnection(socket, info);
