@@ -303,3 +303,76 @@ describe('RoomRegistry greeting from the stored head', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('a new device on a large document', () => {
+  /** Each sync frame a socket got, in order: [step, payload]. */
+  function syncFrames(socket: FakeSocket): [number, Uint8Array][] {
+    return socket.ofType(MessageType.Sync).map((f) => {
+      const d = decoding.createDecoder(f);
+      decoding.readVarUint(d);
+      return [decoding.readVarUint(d), decoding.readVarUint8Array(d)];
+    });
+  }
+  const emptyStep1 = () => syncFrame(SyncStep.Step1, Y.encodeStateVector(new Y.Doc()));
+
+  async function roomWithKeys(count: number) {
+    const { registry } = setup();
+    const room = await registry.acquire(randomUUID());
+    const writer = join(room);
+    const client = new Y.Doc();
+    client.on('update', (u: Uint8Array) => room.receive(writer.conn, syncFrame(SyncStep.Update, u)));
+    const keys = client.getMap<unknown>('keys');
+    // One struct per key (map entries of different keys never merge).
+    client.transact(() => {
+      for (let i = 0; i < count; i++) keys.set(`k${i}`, i);
+    });
+    await room.queue.whenIdle();
+    return { room, client, keys };
+  }
+
+  it('gets its step 2 encoded in steps, after the changes made meanwhile, and ends with the room state', async () => {
+    const { room, client, keys } = await roomWithKeys(20_000);
+    const device = join(room);
+    room.receive(device.conn, emptyStep1());
+    expect(syncFrames(device.socket).filter(([step]) => step === SyncStep.Step2)).toHaveLength(0);
+    // Changes made while the steps run (the first 1,024 structs are written already): a key written deleted,
+    // one not written yet changed, one added. They reach the device relayed, ahead of its step 2.
+    client.transact(() => {
+      keys.delete('k0');
+      keys.set('k19999', 'changed');
+      keys.set('new', true);
+    });
+    await until(() => syncFrames(device.socket).some(([step]) => step === SyncStep.Step2));
+    const frames = syncFrames(device.socket);
+    const steps = frames.map(([step]) => step).filter((step) => step !== SyncStep.Step1);
+    expect(steps).toEqual([SyncStep.Update, SyncStep.Step2]);
+    expect(device.socket.savedVectors()).toHaveLength(1);
+
+    // The step 2 alone shows where the changes fell: k0 as it was when written (its deletion came relayed);
+    // k19999's old value deleted when it was reached, its new value (past the clocks captured at the start)
+    // and the new key only relayed.
+    const alone = new Y.Doc();
+    Y.applyUpdate(alone, frames.find(([step]) => step === SyncStep.Step2)![1]);
+    expect(alone.getMap('keys').get('k0')).toBe(0);
+    expect(alone.getMap('keys').has('k19999')).toBe(false);
+    expect(alone.getMap('keys').has('new')).toBe(false);
+
+    // Applied in the order received, as the device's Yjs does.
+    const doc = new Y.Doc();
+    for (const [step, payload] of frames) if (step !== SyncStep.Step1) Y.applyUpdate(doc, payload);
+    const got = doc.getMap<unknown>('keys');
+    expect(got.size).toBe(20_000);
+    expect(got.has('k0')).toBe(false);
+    expect(got.get('k19999')).toBe('changed');
+    expect(got.get('new')).toBe(true);
+    expect(got.toJSON()).toEqual(client.getMap('keys').toJSON());
+    expect(Y.encodeStateVector(doc)).toEqual(Y.encodeStateVector(room.doc));
+  });
+
+  it('a small document answers at once, in the same turn', async () => {
+    const { room } = await roomWithKeys(100);
+    const device = join(room);
+    room.receive(device.conn, emptyStep1());
+    expect(syncFrames(device.socket).filter(([step]) => step === SyncStep.Step2)).toHaveLength(1);
+  });
+});

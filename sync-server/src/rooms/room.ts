@@ -42,6 +42,11 @@ export interface RoomOptions {
 const MAX_CLIENT_IDS_PER_CONNECTION = 8;
 /** A compaction's encode yields the event loop after this long (rooms/stepped-snapshot.ts). */
 const SNAPSHOT_SLICE_MS = 10;
+/**
+ * A new device's step 2 is encoded in steps from this many structs on (answerInSteps): about 15-20 ms of
+ * Y.encodeStateAsUpdate here (the 3.5 MB bench project has 233,000 structs and took 165-260 ms).
+ */
+const STEPPED_ANSWER_FROM_STRUCTS = 16_384;
 
 export class Room {
   readonly conns = new Set<RoomConnection>();
@@ -186,6 +191,7 @@ export class Room {
     if (step === SyncStep.Step1) {
       const check = checkStateVector(payload);
       if (!check.ok) throw new ProtocolError(CloseCode.MalformedMessage, `bad state vector: ${check.reason}`);
+      if (Y.decodeStateVector(payload).size === 0 && this.largeEnoughToStep()) return this.answerInSteps(conn);
       conn.send(syncFrame(SyncStep.Step2, Y.encodeStateAsUpdate(this.doc, payload)));
       if (conn.wantsSaved) conn.send(savedFrame(this.persistedStateVector));
       return;
@@ -210,6 +216,36 @@ export class Room {
       if (conn.unackedFrom === 0) conn.unackedFrom = this.seq;
       conn.unackedTo = this.seq;
     }
+  }
+
+  private largeEnoughToStep(): boolean {
+    // Pending structs or deletions would make snapshotInSteps encode in one stretch anyway (twice, in fact).
+    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) return false;
+    let structs = 0;
+    for (const list of this.doc.store.clients.values()) structs += list.length;
+    return structs >= STEPPED_ANSWER_FROM_STRUCTS;
+  }
+
+  /**
+   * A new device (holding nothing) on a large document gets the whole state encoded in steps, the event loop
+   * turning between them, as a compaction encodes it: Y.encodeStateAsUpdate of the 3.5 MB bench project held
+   * every room of the process for 165-260 ms. The connection is in the room meanwhile, so every change made
+   * during the steps reaches it relayed, ahead of this step 2; Yjs keeps those that depend on the step 2's
+   * content pending until it arrives, and the step 2 holds each struct as it was when written (what changed
+   * after that came relayed). The client is synced, as always, on the step 2.
+   */
+  private answerInSteps(conn: RoomConnection): void {
+    snapshotInSteps(this.doc, pauser(SNAPSHOT_SLICE_MS)).then(
+      ({ state }) => {
+        if (this.destroyed || !this.conns.has(conn)) return;
+        conn.send(syncFrame(SyncStep.Step2, state));
+        if (conn.wantsSaved) conn.send(savedFrame(this.persistedStateVector));
+      },
+      (error: unknown) => {
+        this.opts.logger.error({ err: (error as Error).message, projectId: this.projectId }, 'encoding a step 2 in steps failed; closing the connection');
+        if (this.conns.has(conn)) conn.socket.close(CloseCode.ServerError, 'server error');
+      },
+    );
   }
 
   private receiveAwareness(conn: RoomConnection, payload: Uint8Array): void {
