@@ -43,8 +43,8 @@ const MAX_CLIENT_IDS_PER_CONNECTION = 8;
 /** A compaction's encode yields the event loop after this long (rooms/stepped-snapshot.ts). */
 const SNAPSHOT_SLICE_MS = 10;
 /**
- * A new device's step 2 is encoded in steps from this many structs on (answerInSteps): about 15-20 ms of
- * Y.encodeStateAsUpdate here (the 3.5 MB bench project has 233,000 structs and took 165-260 ms).
+ * A new device's step 2 is encoded in steps from this many structs on (answerInSteps): about 6-18 ms of
+ * Y.encodeStateAsUpdate here (the 3.5 MB bench project has 233,000 structs and took 88-260 ms).
  */
 const STEPPED_ANSWER_FROM_STRUCTS = 16_384;
 
@@ -229,10 +229,10 @@ export class Room {
   /**
    * A new device (holding nothing) on a large document gets the whole state encoded in steps, the event loop
    * turning between them, as a compaction encodes it: Y.encodeStateAsUpdate of the 3.5 MB bench project held
-   * every room of the process for 165-260 ms. The connection is in the room meanwhile, so every change made
-   * during the steps reaches it relayed, ahead of this step 2; Yjs keeps those that depend on the step 2's
-   * content pending until it arrives, and the step 2 holds each struct as it was when written (what changed
-   * after that came relayed). The client is synced, as always, on the step 2.
+   * every room of the process for 88-260 ms (the steps: at most 18-24 ms). The connection is in the room
+   * meanwhile, so every change made during the steps reaches it relayed, ahead of this step 2; Yjs keeps those
+   * that depend on the step 2's content pending until it arrives, and the step 2 holds each struct as it was
+   * when written (what changed after that came relayed). The client is synced, as always, on the step 2.
    */
   private answerInSteps(conn: RoomConnection): void {
     snapshotInSteps(this.doc, pauser(SNAPSHOT_SLICE_MS)).then(
