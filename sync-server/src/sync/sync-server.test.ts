@@ -64,6 +64,42 @@ describe('sync relay', () => {
     }
   });
 
+  it('a new device joining a large loaded project while another device edits converges with it', async () => {
+    // 20,000 structs: over the size from which a loaded room encodes a new device's step 2 in steps.
+    const p = await h.project([[alice, 'ADMIN'], [bob, 'MEMBER']]);
+    const a = connectProvider(h.wsUrl, p, alice.token);
+    let b: ReturnType<typeof connectProvider> | undefined;
+    let editing: NodeJS.Timeout | undefined;
+    try {
+      await waitSynced(a.provider);
+      const keys = a.doc.getMap<unknown>('keys');
+      a.doc.transact(() => {
+        for (let i = 0; i < 20_000; i++) keys.set(`k${i}`, i);
+      });
+      await waitFor(() => h.registry.get(p)?.doc.getMap('keys').size === 20_000, 5000, 'the room holds the keys');
+      let n = 0;
+      editing = setInterval(() => {
+        a.doc.transact(() => {
+          keys.set(`live${n}`, n);
+          keys.delete(`k${n * 997}`);
+        });
+        n++;
+      }, 20);
+      b = connectProvider(h.wsUrl, p, bob.token);
+      await waitSynced(b.provider, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      clearInterval(editing);
+      const bKeys = b.doc.getMap('keys');
+      await waitFor(() => bKeys.size === keys.size && Y.encodeStateVector(b!.doc).join() === Y.encodeStateVector(a.doc).join(), 5000, 'convergence');
+      expect(n).toBeGreaterThan(0);
+      expect(bKeys.toJSON()).toEqual(keys.toJSON());
+    } finally {
+      clearInterval(editing);
+      a.provider.destroy();
+      b?.provider.destroy();
+    }
+  });
+
   it('sends "saved" only to fieldboard.v1 connections, with a vector covering their update', async () => {
     const fb = rawSocket(`${h.wsUrl}/${projectId}`, ['fieldboard.v1', `auth.${alice.token}`]);
     const yws = rawSocket(`${h.wsUrl}/${projectId}`, ['y-websocket', `auth.${bob.token}`]);
