@@ -230,7 +230,8 @@ export function attachSyncServer(
     // Our step 1 (or what the load found beyond the head) and the answers to what the client sent meanwhile,
     // in one write. A client step 1 already here is answered before our own (as the stored head does): the
     // client is up to date once it applied our step 2, before it spends time answering our step 1 (encoding
-    // its whole delete set; in a browser each frame is a task of its own, so that would come first).
+    // its whole delete set; in a browser each frame is a task of its own, so that would come first). A new device
+    // on a large document is the exception: its step 2 follows when Room.answerInSteps has encoded it.
     joined = true;
     const answerFirst = !greeted && early.some((data) => readStep1(data) !== null);
     socket.cork();
