@@ -80,6 +80,21 @@ export function docStoreContract(name: string, ctx: ContractContext): void {
       expect(loaded.updates.map((u) => u.update)).toEqual([later]);
     });
 
+    it('a compaction running beside appends of the same project keeps every row appended meanwhile, in order', async () => {
+      // Rooms compact without holding their appends (Room.compact): the two reach the store at the same time.
+      const p = await ctx.newProject();
+      const { lastId } = await ctx.store().append({ projectId: p, updates: [{ update: updateWith('folded'), userId: null }] });
+      const state = updateWith('snapshot');
+      const later = Array.from({ length: 6 }, (_, i) => updateWith(`later-${i}`));
+      const appending = (async () => {
+        for (const update of later) await ctx.store().append({ projectId: p, updates: [{ update, userId: null }] });
+      })();
+      await Promise.all([ctx.store().compact(p, { state, stateVector: new Uint8Array([0]), deleteSet: NO_DELETES, lastUpdateId: lastId, updateCount: 1 }), appending]);
+      const loaded = await ctx.store().load(p);
+      expect(loaded.snapshot).toEqual({ state, lastUpdateId: lastId });
+      expect(loaded.updates.map((u) => u.update)).toEqual(later);
+    });
+
     it('the head holds the snapshot vector and delete set and the rows after it, never the state', async () => {
       const p = await ctx.newProject();
       expect(await ctx.store().loadHead(p)).toEqual({ snapshot: null, updates: [] });

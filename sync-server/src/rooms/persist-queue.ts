@@ -46,7 +46,6 @@ export class PersistQueue {
   /** Waiting for the store's commit turn (the batch is cut when it comes). */
   private awaitingTurn = false;
   private failures = 0;
-  private exclusive: Promise<unknown> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   lastError: Error | null = null;
@@ -71,16 +70,6 @@ export class PersistQueue {
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Runs `fn` with no batch in flight (compaction must not interleave with appends). */
-  async runExclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.exclusive.then(async () => {
-      if (this.inflight) await this.inflight;
-      return fn();
-    });
-    this.exclusive = run.catch(() => undefined);
-    return run;
   }
 
   close(): void {
@@ -120,10 +109,9 @@ export class PersistQueue {
     const effects = collectEffects(batch, extra);
     const started = performance.now();
     const { store, projectId, metrics } = this.opts;
-    this.inflight = this.exclusive
-      .then(() =>
-        store.append({ projectId, updates: batch.map((u) => ({ update: u.update, userId: u.userId })), effects }),
-      )
+    // Through then(): a store that throws instead of rejecting fails this batch (retried), not the process.
+    this.inflight = Promise.resolve()
+      .then(() => store.append({ projectId, updates: batch.map((u) => ({ update: u.update, userId: u.userId })), effects }))
       .then(
         ({ lastId, effectsFailed }) => {
           if (effectsFailed) this.opts.onEffectsFailed?.();

@@ -366,21 +366,29 @@ export class Room {
     return this.persistedStateVector;
   }
 
-  /** Folds the log into a new snapshot (only when nothing is waiting to be written). */
+  /**
+   * Folds the log rows committed so far into a new snapshot, while the room goes on relaying and appending.
+   * The rows folded are those up to the last committed id when this starts: the document already holds every
+   * one of them (an update is applied before it is queued), and the snapshot encodes at least that document.
+   * Rows committed meanwhile get larger ids (a room has one batch in flight, sent after the previous one
+   * landed), so the store's delete (ids <= the mark) leaves them for the next load to replay; where the
+   * snapshot already holds them, replaying them is a no-op. Appends used to wait for a compaction: 6 ms of
+   * encoding and ~33 ms of the store's transaction (bench scenario 3 at 1,000 updates/s), every 500 rows of
+   * each room, a delay on about 1% of saved acknowledgements.
+   */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting;
-    this.compacting = this.queue
-      .runExclusive(async () => {
-        if (this.rowsSinceSnapshot === 0 || this.lastUpdateId === null || this.queue.size > 0 || this.destroyed) return;
-        const count = this.rowsSinceSnapshot;
-        const lastUpdateId = this.lastUpdateId;
-        // Encoded in steps (the room keeps serving meanwhile; appends wait for this exclusive run, so the
-        // rows it folds stay the same): what changes during it reaches the next load through later rows.
-        const snapshot = await snapshotInSteps(this.doc, pauser(SNAPSHOT_SLICE_MS));
-        await this.opts.store.compact(this.projectId, { ...snapshot, lastUpdateId, updateCount: count });
-        this.rowsSinceSnapshot -= count;
-        this.opts.metrics?.compactions.inc();
-      })
+    this.compacting = (async () => {
+      if (this.rowsSinceSnapshot === 0 || this.lastUpdateId === null || this.destroyed) return;
+      const count = this.rowsSinceSnapshot;
+      const lastUpdateId = this.lastUpdateId;
+      // Encoded in steps (rooms/stepped-snapshot.ts): what changes during it reaches the next load through
+      // later rows.
+      const snapshot = await snapshotInSteps(this.doc, pauser(SNAPSHOT_SLICE_MS));
+      await this.opts.store.compact(this.projectId, { ...snapshot, lastUpdateId, updateCount: count });
+      this.rowsSinceSnapshot -= count;
+      this.opts.metrics?.compactions.inc();
+    })()
       .catch((error: Error) => {
         this.opts.logger.error({ err: error.message, projectId: this.projectId }, 'compaction failed; the log stays as it is');
       })
