@@ -1,12 +1,21 @@
-// Scenario 3: 10 documents x 5 clients, total write rate stepped up until a step fails (p99 > 50 ms or a
-// lost delivery). Reports the highest passing rate and, for ours, the saved-ack p99 at that rate.
+// Scenario 3: 10 documents x 5 clients, total write rate stepped up until a step fails (median p99 of its
+// windows > 50 ms, or a lost delivery). Reports the highest passing rate and, for ours, the saved-ack p99 at
+// that rate (the median of that step's windows).
 // A step where the load generator saturated its core ends the search: beyond it we would measure the driver.
 import * as Y from 'yjs';
 import { sleep } from '../lib/schedule.ts';
-import { connectAll, destroyAll, prepareWorkload } from '../lib/workload.ts';
+import { spread } from '../lib/stats.ts';
+import { connectAll, destroyAll, prepareWorkload, type WorkloadResult } from '../lib/workload.ts';
 import { ALL_SERVERS, type Scenario } from './types.ts';
 
 const P99_LIMIT_MS = 50;
+/**
+ * Windows measured at each step (2.5 s each); the step is judged on their median p99. With one window, a single
+ * stall of this shared two-core machine decided a run: in the same session, with the same code, ours failed
+ * 400/s once (p99 138 ms) and passed 2,000/s in another run. A lost delivery in any window fails the step (a loss
+ * is never noise), and a step where the load generator saturated its core in most windows ends the search.
+ */
+const WINDOWS_PER_STEP = 3;
 
 export const scenario3: Scenario = {
   id: 3,
@@ -33,21 +42,29 @@ export const scenario3: Scenario = {
       // and 0.28-0.38 at 400/s. The scenario asks for the rate a running server holds, not its first seconds.
       await workload.run({ rate: ctx.quick ? 50 : 400, durationMs: ctx.quick ? 300 : 10_000, drainMs: 2000, serverPid: server.pid });
       for (const rate of steps) {
-        const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: server.pid });
-        ctx.log(`    step ${rate}/s: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
-        if (r.saturated) {
+        const windows: WorkloadResult[] = [];
+        for (let i = 0; i < (ctx.quick ? 1 : WINDOWS_PER_STEP); i++) {
+          const r = await workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: server.pid });
+          ctx.log(`    step ${rate}/s window ${i + 1}: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
+          windows.push(r);
+          await sleep(300);
+        }
+        const p99 = spread(windows.map((w) => w.latency.p99)).median;
+        const missing = windows.reduce((n, w) => n + w.missing, 0);
+        const saturatedWindows = windows.filter((w) => w.saturated);
+        if (saturatedWindows.length * 2 > windows.length) {
           saturated = true;
-          notes.push(`load generator saturated at ${rate}/s (driver cpu ${r.driver.cpu.toFixed(2)}): highest rate is a lower bound`);
+          notes.push(`load generator saturated at ${rate}/s (driver cpu ${saturatedWindows.map((w) => w.driver.cpu.toFixed(2)).join(', ')}): highest rate is a lower bound`);
           break;
         }
-        if (r.latency.p99 > P99_LIMIT_MS || r.missing > 0) {
-          notes.push(`failed at ${rate}/s: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}`);
+        if (p99 > P99_LIMIT_MS || missing > 0) {
+          notes.push(`failed at ${rate}/s: median p99 ${p99.toFixed(1)} ms (windows ${windows.map((w) => w.latency.p99.toFixed(1)).join(', ')}), missing ${missing}`);
           break;
         }
         best = rate;
-        bestSavedP99 = r.savedAck?.p99 ?? Number.NaN;
-        serverCpuAtBest = r.server.cpu;
-        await sleep(300);
+        const saved = windows.flatMap((w) => (w.savedAck ? [w.savedAck.p99] : []));
+        bestSavedP99 = spread(saved).median;
+        serverCpuAtBest = spread(windows.map((w) => w.server.cpu)).median;
       }
       if (best === steps[steps.length - 1]) notes.push(`passed every step up to ${best}/s`);
     } finally {
