@@ -373,8 +373,8 @@ export class Room {
    * Rows committed meanwhile get larger ids (a room has one batch in flight, sent after the previous one
    * landed), so the store's delete (ids <= the mark) leaves them for the next load to replay; where the
    * snapshot already holds them, replaying them is a no-op. Appends used to wait for a compaction: 6 ms of
-   * encoding and ~33 ms of the store's transaction (bench scenario 3 at 1,000 updates/s), every 500 rows of
-   * each room, a delay on about 1% of saved acknowledgements.
+   * encoding and ~33 ms of the store's transaction (one run of bench scenario 3, up to 1,000 updates/s), a stall
+   * of the room's saved acknowledgements every 500 rows.
    */
   compact(): Promise<void> {
     if (this.compacting) return this.compacting;
