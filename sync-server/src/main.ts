@@ -1,5 +1,5 @@
-// The only file that reads process.env and listens. Start-up: config -> database (+ migrations) -> app ->
-// HTTP server (+ WebSocket upgrades on /sync). Shutdown on SIGTERM/SIGINT: stop accepting, finish in-flight
+// The only file that reads process.env and listens. Start-up: config -> database (the server lock, migrations)
+// -> app -> HTTP server (+ WebSocket upgrades on /sync). Shutdown on SIGTERM/SIGINT: stop accepting, finish in-flight
 // requests, flush and close every room, close the pool.
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -8,6 +8,7 @@ import { purgeEndedSessions } from './auth/sessions.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connectPostgres, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { acquireServerLock } from './db/server-lock.ts';
 import { ServerEvents } from './events.ts';
 import { listen } from './http/listen.ts';
 import { createLogger } from './logger.ts';
@@ -37,6 +38,11 @@ const logger = createLogger(config.logLevel);
 
 const db = await openDatabase(config);
 logger.info({ database: db.kind === 'embedded' ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL' }, 'database opened');
+// One server process per database (db/server-lock.ts); before migrations, so a process that waits touches nothing.
+const serverLock =
+  db.kind === 'postgres'
+    ? await acquireServerLock(db.url, { logger, onLost: () => process.exit(1) })
+    : null;
 const applied = await migrate(db.sql);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
@@ -104,6 +110,7 @@ async function shutdown(signal: string) {
   await closed;
   if (syncSql !== db.sql) await syncSql.end({ timeout: 5 });
   await db.close();
+  await serverLock?.release();
   logger.info('stopped');
   process.exit(0);
 }

@@ -1,6 +1,7 @@
 // The real server as a child process (node --import tsx sync-server/src/main.ts): a graceful restart brings
-// the document back identical, and after kill -9 in the middle of a stream every update the server had
-// acknowledged as saved is present (five rounds with different timings).
+// the document back identical, a second process on the same PostgreSQL database waits for the server lock until
+// the first is killed, and after kill -9 in the middle of a stream every update the server had acknowledged as
+// saved is present (five rounds with different timings).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,12 @@ afterAll(async () => {
 });
 
 async function startServer(): Promise<{ child: ChildProcess; wsUrl: string }> {
+  const { child, listening } = spawnServer();
+  return { child, wsUrl: `${(await listening).replace('http', 'ws')}/sync` };
+}
+
+/** Starts the server; `listening` resolves with its URL once it serves, `stdout()` is everything it logged. */
+function spawnServer(): { child: ChildProcess; listening: Promise<string>; stdout: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
     cwd: process.cwd(),
     env: {
@@ -66,9 +73,9 @@ async function startServer(): Promise<{ child: ChildProcess; wsUrl: string }> {
   children.add(child);
   child.on('exit', () => children.delete(child));
   let stderr = '';
+  let buf = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
+  const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -80,7 +87,7 @@ async function startServer(): Promise<{ child: ChildProcess; wsUrl: string }> {
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
-  return { child, wsUrl: `${url.replace('http', 'ws')}/sync` };
+  return { child, listening, stdout: () => buf };
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -110,6 +117,29 @@ describe('durability across process restarts', () => {
     expect(Y.encodeStateVector(b.doc)).toEqual(Y.encodeStateVector(a.doc));
     b.provider.destroy();
     running = second; // the next test starts from this server (each start costs seconds on a loaded machine)
+  }, 120_000);
+
+  it.runIf(process.env.DATABASE_URL)('a second server process on the same database waits, and serves once the first is gone (kill -9)', async () => {
+    const first = running ?? (await startServer());
+    const second = spawnServer();
+    let serving = false;
+    void second.listening.then(() => (serving = true), () => undefined);
+    await waitFor(() => second.stdout().includes('another server process is using this database'), 20_000, 'the second process waiting');
+    // It stays out: no migrations, no port, while the first one serves.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(serving).toBe(false);
+    const a = connectProvider(first.wsUrl, projectId, user.token);
+    await waitSynced(a.provider);
+    a.provider.destroy();
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const url = await second.listening;
+    running = { child: second.child, wsUrl: `${url.replace('http', 'ws')}/sync` };
+    const b = connectProvider(running.wsUrl, projectId, user.token);
+    await waitSynced(b.provider);
+    expect(b.doc.getText('restart').toString()).toBe('survives a restart');
+    b.provider.destroy();
   }, 120_000);
 
   it('after kill -9 mid-stream, every update acknowledged as saved is present (5 rounds)', async () => {

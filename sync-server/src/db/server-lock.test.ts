@@ -1,0 +1,84 @@
+// The server lock (one server process per database) on a real PostgreSQL database: advisory locks are
+// PostgreSQL's, and the embedded database belongs to one process anyway (main.ts takes no lock there).
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { acquireServerLock } from './server-lock.ts';
+
+function recordingLogger() {
+  const messages: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) });
+  return { logger, messages };
+}
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await tick(20);
+  }
+}
+
+describe.runIf(process.env.DATABASE_URL)('server lock', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Sessions of this database holding (granted) or waiting for an advisory lock. */
+  const advisory = (granted: boolean) => db.sql<{ pid: number }[]>`
+    SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+    WHERE l.locktype = 'advisory' AND l.granted = ${granted} AND d.datname = current_database()`;
+  const terminateHolder = async () => {
+    const [holder] = await advisory(true);
+    await db.sql`SELECT pg_terminate_backend(${holder!.pid})`;
+  };
+
+  it('makes a second process wait until the first one has ended its session', async () => {
+    const first = await acquireServerLock(db.url, { logger: recordingLogger().logger, onLost: () => undefined });
+    const waiting = recordingLogger();
+    let taken = false;
+    const second = acquireServerLock(db.url, { logger: waiting.logger, onLost: () => undefined }).then((lock) => {
+      taken = true;
+      return lock;
+    });
+    await until(async () => (await advisory(false)).length === 1);
+    await tick(200);
+    expect(taken).toBe(false);
+    expect(waiting.messages).toContain('another server process is using this database; waiting for it to stop (one server per database)');
+
+    await first.release();
+    const lock = await second;
+    expect(taken).toBe(true);
+    expect(await advisory(true)).toHaveLength(1);
+    await lock.release();
+    await until(async () => (await advisory(true)).length === 0);
+  });
+
+  it('takes the lock again when its connection drops, and gives up serving when another process took it meanwhile', async () => {
+    const holder = recordingLogger();
+    let lost = 0;
+    const first = await acquireServerLock(db.url, { logger: holder.logger, onLost: () => lost++, retryMs: 20 });
+
+    // Nobody else waits: the lock is simply taken again on a new session.
+    await terminateHolder();
+    await until(() => holder.messages.includes('server lock taken again'));
+    expect(lost).toBe(0);
+    expect(await advisory(true)).toHaveLength(1);
+
+    // Another process waits for it: when our session ends, that one gets the lock first, so we must stop.
+    const other = acquireServerLock(db.url, { logger: recordingLogger().logger, onLost: () => undefined });
+    await until(async () => (await advisory(false)).length === 1);
+    await terminateHolder();
+    const otherLock = await other;
+    await until(() => lost === 1);
+    expect(holder.messages).toContain('another server process took this database while our connection to it was down; stopping');
+    await otherLock.release();
+    await first.release();
+  });
+});

@@ -1,0 +1,80 @@
+// One server process per database: a session-level PostgreSQL advisory lock, held on a connection of its own for
+// as long as the process serves. Two processes on one database would each keep their own room for a project,
+// neither relaying the other's edits to its clients, and a compaction deletes the log rows up to its mark on the
+// assumption that its own room wrote every one of them: the other process's rows among them would be lost.
+//
+// A second process waits for the lock before it serves anything, so a rolling restart hands over: the new
+// process starts serving once the old one has exited (PostgreSQL releases the lock when the old session ends,
+// kill -9 included). Should the lock's connection drop (PostgreSQL restarted, a network cut), the lock went with
+// it: it is taken again as soon as the database answers, and if another process took it meanwhile, `onLost` runs
+// (main.ts exits at once: the edits not yet acknowledged as saved are still on the devices that made them).
+import postgres from 'postgres';
+import type { Logger } from '../logger.ts';
+
+/** The lock's key, the same for every Fieldboard server (advisory locks are per database). */
+export const SERVER_LOCK_KEY = 4_671_120_539_812_033_711n;
+
+export interface ServerLock {
+  /** Ends the lock's session (the lock with it). */
+  release(): Promise<void>;
+}
+
+export interface ServerLockOptions {
+  logger: Logger;
+  /** Another process holds the lock after this one's connection dropped: this process must stop serving. */
+  onLost: () => void;
+  /** Between attempts to take the lock again after the connection dropped. */
+  retryMs?: number;
+}
+
+/** Resolves once this process holds the lock (waiting for another process to end first). */
+export async function acquireServerLock(url: string, opts: ServerLockOptions): Promise<ServerLock> {
+  const { logger } = opts;
+  let held = false;
+  let released = false;
+  let retaking: Promise<void> | null = null;
+  const sql = postgres(url, {
+    max: 1,
+    // One connection, never recycled: ending it would hand the lock to whoever waits.
+    idle_timeout: 0,
+    max_lifetime: 0,
+    connect_timeout: 10,
+    onnotice: () => {},
+    onclose: () => {
+      if (held && !released && !retaking) retaking = retake().finally(() => (retaking = null));
+    },
+  });
+  const tryLock = async () => (await sql<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${SERVER_LOCK_KEY.toString()}::bigint) AS locked`)[0]!.locked;
+
+  async function retake(): Promise<void> {
+    logger.warn('the server lock\'s database connection closed; taking the lock again');
+    for (;;) {
+      try {
+        if (await tryLock()) {
+          logger.info('server lock taken again');
+          return;
+        }
+        logger.fatal('another server process took this database while our connection to it was down; stopping');
+        opts.onLost();
+        return;
+      } catch (error) {
+        if (released) return;
+        logger.warn({ err: (error as Error).message }, 'server lock: database unreachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, opts.retryMs ?? 1000));
+      }
+    }
+  }
+
+  if (!(await tryLock())) {
+    logger.warn('another server process is using this database; waiting for it to stop (one server per database)');
+    await sql`SELECT pg_advisory_lock(${SERVER_LOCK_KEY.toString()}::bigint)`;
+    logger.info('the other server process stopped; server lock taken');
+  }
+  held = true;
+  return {
+    async release() {
+      released = true;
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
