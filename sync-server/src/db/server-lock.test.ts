@@ -1,5 +1,6 @@
 // The server lock (one server process per database) on a real PostgreSQL database: advisory locks are
 // PostgreSQL's, and the embedded database belongs to one process anyway (main.ts takes no lock there).
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
@@ -19,6 +20,39 @@ async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise
     if (Date.now() > end) throw new Error('timed out');
     await tick(20);
   }
+}
+
+/**
+ * A TCP proxy to PostgreSQL whose `cut()` drops the client side of every connection and keeps the server side:
+ * PostgreSQL keeps the session (and its locks), as it does after a network cut until its keepalives give up.
+ */
+async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+  const pairs = new Set<[Socket, Socket]>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => !client.destroyed && client.write(d));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut() {
+      for (const [client] of pairs) client.destroy();
+    },
+    async close() {
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 describe.runIf(process.env.DATABASE_URL)('server lock', () => {
@@ -80,5 +114,22 @@ describe.runIf(process.env.DATABASE_URL)('server lock', () => {
     expect(holder.messages).toContain('another server process took this database while our connection to it was down; stopping');
     await otherLock.release();
     await first.release();
+  });
+
+  it('after a network cut, ends its own old session that PostgreSQL still keeps, and takes the lock again', async () => {
+    const proxy = await cuttableProxy(new URL(db.url));
+    const holder = recordingLogger();
+    let lost = 0;
+    const lock = await acquireServerLock(proxy.url, { logger: holder.logger, onLost: () => lost++, retryMs: 20 });
+    const [before] = await advisory(true);
+
+    proxy.cut(); // our side of the connection is gone; PostgreSQL's session still holds the lock
+    await until(() => holder.messages.includes('server lock taken again'));
+    const holders = await advisory(true);
+    expect(holders).toHaveLength(1);
+    expect(holders[0]!.pid).not.toBe(before!.pid);
+    expect(lost).toBe(0);
+    await lock.release();
+    await proxy.close();
   });
 });

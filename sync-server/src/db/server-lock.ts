@@ -5,9 +5,10 @@
 //
 // A second process waits for the lock before it serves anything, so a rolling restart hands over: the new
 // process starts serving once the old one has exited (PostgreSQL releases the lock when the old session ends,
-// kill -9 included). Should the lock's connection drop (PostgreSQL restarted, a network cut), the lock went with
-// it: it is taken again as soon as the database answers, and if another process took it meanwhile, `onLost` runs
-// (main.ts exits at once: the edits not yet acknowledged as saved are still on the devices that made them).
+// kill -9 included). Should the lock's connection drop (PostgreSQL restarted, a network cut), the lock is taken
+// again as soon as the database answers: our old session, if PostgreSQL has not noticed the cut yet, is ended
+// first; if another process took the lock meanwhile, `onLost` runs (main.ts exits at once: the edits not yet
+// acknowledged as saved are still on the devices that made them).
 import postgres from 'postgres';
 import type { Logger } from '../logger.ts';
 
@@ -44,7 +45,22 @@ export async function acquireServerLock(url: string, opts: ServerLockOptions): P
       if (held && !released && !retaking) retaking = retake().finally(() => (retaking = null));
     },
   });
-  const tryLock = async () => (await sql<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${SERVER_LOCK_KEY.toString()}::bigint) AS locked`)[0]!.locked;
+  const key = SERVER_LOCK_KEY.toString();
+  /** The session holding our lock: after a network cut, the old one may outlive its connection for minutes. */
+  let session: number | null = null;
+  const tryLock = async () => {
+    const [row] = await sql<{ locked: boolean; pid: number }[]>`SELECT pg_try_advisory_lock(${key}::bigint) AS locked, pg_backend_pid() AS pid`;
+    if (row!.locked) session = row!.pid;
+    return row!.locked;
+  };
+  /** The session that holds the lock now, if any (pg_locks shows a bigint key as its high and low 32 bits). */
+  const holder = async () => {
+    const [row] = await sql<{ pid: number }[]>`
+      SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+      WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()
+        AND l.classid = ${(SERVER_LOCK_KEY >> 32n).toString()}::oid AND l.objid = ${(SERVER_LOCK_KEY & 0xffffffffn).toString()}::oid AND l.objsubid = 1`;
+    return row?.pid ?? null;
+  };
 
   async function retake(): Promise<void> {
     logger.warn('the server lock\'s database connection closed; taking the lock again');
@@ -54,6 +70,14 @@ export async function acquireServerLock(url: string, opts: ServerLockOptions): P
           logger.info('server lock taken again');
           return;
         }
+        const pid = await holder();
+        if (pid !== null && pid === session) {
+          // Our own earlier session, cut off from us but not yet ended by PostgreSQL: end it, then take the lock.
+          await sql`SELECT pg_terminate_backend(${pid})`;
+          await new Promise((resolve) => setTimeout(resolve, opts.retryMs ?? 1000));
+          continue;
+        }
+        if (pid === null) continue; // released between the two reads: try again
         logger.fatal('another server process took this database while our connection to it was down; stopping');
         opts.onLost();
         return;
@@ -67,7 +91,7 @@ export async function acquireServerLock(url: string, opts: ServerLockOptions): P
 
   if (!(await tryLock())) {
     logger.warn('another server process is using this database; waiting for it to stop (one server per database)');
-    await sql`SELECT pg_advisory_lock(${SERVER_LOCK_KEY.toString()}::bigint)`;
+    session = (await sql<{ pid: number }[]>`SELECT pg_advisory_lock(${key}::bigint), pg_backend_pid() AS pid`)[0]!.pid;
     logger.info('the other server process stopped; server lock taken');
   }
   held = true;
