@@ -28,6 +28,8 @@ export interface ServerLockOptions {
   retryMs?: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Resolves once this process holds the lock (waiting for another process to end first). */
 export async function acquireServerLock(url: string, opts: ServerLockOptions): Promise<ServerLock> {
   const { logger } = opts;
@@ -64,27 +66,31 @@ export async function acquireServerLock(url: string, opts: ServerLockOptions): P
 
   async function retake(): Promise<void> {
     logger.warn('the server lock\'s database connection closed; taking the lock again');
-    for (;;) {
+    const base = opts.retryMs ?? 1000;
+    let delay = base;
+    while (!released) {
       try {
         if (await tryLock()) {
           logger.info('server lock taken again');
           return;
         }
         const pid = await holder();
-        if (pid !== null && pid === session) {
-          // Our own earlier session, cut off from us but not yet ended by PostgreSQL: end it, then take the lock.
-          await sql`SELECT pg_terminate_backend(${pid})`;
-          await new Promise((resolve) => setTimeout(resolve, opts.retryMs ?? 1000));
-          continue;
+        if (pid !== null && pid !== session) {
+          if (released) return;
+          logger.fatal('another server process took this database while our connection to it was down; stopping');
+          opts.onLost();
+          return;
         }
-        if (pid === null) continue; // released between the two reads: try again
-        logger.fatal('another server process took this database while our connection to it was down; stopping');
-        opts.onLost();
-        return;
+        // Our own earlier session, cut off from us but not yet ended by PostgreSQL: end it, then take the lock.
+        // (No holder at all: it was released between the two reads.)
+        if (pid !== null) await sql`SELECT pg_terminate_backend(${pid})`;
+        delay = base;
+        await sleep(base);
       } catch (error) {
         if (released) return;
-        logger.warn({ err: (error as Error).message }, 'server lock: database unreachable; retrying');
-        await new Promise((resolve) => setTimeout(resolve, opts.retryMs ?? 1000));
+        logger.warn({ err: (error as Error).message, retryInMs: delay }, 'server lock: database unreachable; retrying');
+        await sleep(delay);
+        delay = Math.min(delay * 2, 10 * base);
       }
     }
   }
