@@ -3,6 +3,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../sync/test-sync-server.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { acquireServerLock } from './server-lock.ts';
 
@@ -13,14 +14,6 @@ function recordingLogger() {
 }
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await tick(20);
-  }
-}
 
 /**
  * A TCP proxy to PostgreSQL whose `cut()` drops the client side of every connection and keeps the server side:
@@ -81,7 +74,7 @@ describe.runIf(process.env.DATABASE_URL)('server lock', () => {
       taken = true;
       return lock;
     });
-    await until(async () => (await advisory(false)).length === 1);
+    await waitFor(async () => (await advisory(false)).length === 1);
     await tick(200);
     expect(taken).toBe(false);
     expect(waiting.messages).toContain('another server process is using this database; waiting for it to stop (one server per database)');
@@ -91,7 +84,7 @@ describe.runIf(process.env.DATABASE_URL)('server lock', () => {
     expect(taken).toBe(true);
     expect(await advisory(true)).toHaveLength(1);
     await lock.release();
-    await until(async () => (await advisory(true)).length === 0);
+    await waitFor(async () => (await advisory(true)).length === 0);
   });
 
   it('takes the lock again when its connection drops, and gives up serving when another process took it meanwhile', async () => {
@@ -101,16 +94,16 @@ describe.runIf(process.env.DATABASE_URL)('server lock', () => {
 
     // Nobody else waits: the lock is simply taken again on a new session.
     await terminateHolder();
-    await until(() => holder.messages.includes('server lock taken again'));
+    await waitFor(() => holder.messages.includes('server lock taken again'));
     expect(lost).toBe(0);
     expect(await advisory(true)).toHaveLength(1);
 
     // Another process waits for it: when our session ends, that one gets the lock first, so we must stop.
     const other = acquireServerLock(db.url, { logger: recordingLogger().logger, onLost: () => undefined });
-    await until(async () => (await advisory(false)).length === 1);
+    await waitFor(async () => (await advisory(false)).length === 1);
     await terminateHolder();
     const otherLock = await other;
-    await until(() => lost === 1);
+    await waitFor(() => lost === 1);
     expect(holder.messages).toContain('another server process took this database while our connection to it was down; stopping');
     await otherLock.release();
     await first.release();
@@ -124,7 +117,7 @@ describe.runIf(process.env.DATABASE_URL)('server lock', () => {
     const [before] = await advisory(true);
 
     proxy.cut(); // our side of the connection is gone; PostgreSQL's session still holds the lock
-    await until(() => holder.messages.includes('server lock taken again'));
+    await waitFor(() => holder.messages.includes('server lock taken again'));
     const holders = await advisory(true);
     expect(holders).toHaveLength(1);
     expect(holders[0]!.pid).not.toBe(before!.pid);

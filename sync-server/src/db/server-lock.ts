@@ -13,7 +13,7 @@ import postgres from 'postgres';
 import type { Logger } from '../logger.ts';
 
 /** The lock's key, the same for every Fieldboard server (advisory locks are per database). */
-export const SERVER_LOCK_KEY = 4_671_120_539_812_033_711n;
+const SERVER_LOCK_KEY = 4_671_120_539_812_033_711n;
 
 export interface ServerLock {
   /** Ends the lock's session (the lock with it). */
@@ -24,7 +24,8 @@ export interface ServerLockOptions {
   logger: Logger;
   /** Another process holds the lock after this one's connection dropped: this process must stop serving. */
   onLost: () => void;
-  /** Between attempts to take the lock again after the connection dropped. */
+  /** First wait between attempts to take the lock again after the connection dropped (doubling to 10x while the
+   * database is unreachable). */
   retryMs?: number;
 }
 
