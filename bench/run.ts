@@ -1,6 +1,8 @@
 // `npm run bench [-- --quick] [--only=1,3] [--servers=ours,hocuspocus] [--runs=N] [--profile]`
 // Runs each scenario N times against each server, a fresh server process per run (pinned to core 0, this
-// load generator pinned to core 1), interleaving servers so drift on the machine hits all of them alike.
+// load generator pinned to core 1), interleaving servers so drift on the machine hits all of them alike: one
+// server after another, rotating the order each run, or, for a scenario measured side by side
+// (runSideBySide), all of them launched together with their windows alternating.
 // Writes bench/results/<date>.json and .md (quick mode: <date>-quick.*, a smoke of the harness only).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { buildReport, renderMarkdown, type ScenarioOutcome } from './lib/report.
 import { scenarios } from './scenarios/index.ts';
 import { BENCH_NICE } from './servers/child-process.ts';
 import { launchServer, probeOurs } from './servers/launch.ts';
-import type { ServerName } from './servers/types.ts';
+import type { RunRecord } from './scenarios/types.ts';
+import type { BenchServer, ServerName } from './servers/types.ts';
 
 const SERVER_CORE = 0;
 const DRIVER_CORE = 1;
@@ -77,36 +80,75 @@ for (const scenario of scenarios) {
   const outcome: ScenarioOutcome = { id: scenario.id, title: scenario.title, servers: {} };
   for (const s of servers) outcome.servers[s] = { runs: [], errors: [] };
   log(`scenario ${scenario.id}: ${scenario.title} (${runs} run${runs > 1 ? 's' : ''})`);
+  const launch = async (name: ServerName, run: number): Promise<BenchServer> => {
+    const server = await launchServer(name, {
+      core: SERVER_CORE,
+      ...(scenario.launchEnv?.[name] ? { env: scenario.launchEnv[name] } : {}),
+      ...(profileDir && name === 'ours' ? { cpuProfileDir: join(profileDir, `s${scenario.id}-run${run + 1}`) } : {}),
+    });
+    if (profileDir && name === 'ours') log(`  ${name}: ready after ${server.readyMs.toFixed(0)} ms (profile-summary --skip=${Math.ceil(server.readyMs)})`);
+    return server;
+  };
+  const record = (name: ServerName, run: number, r: RunRecord, loadBefore: number, seconds: number) => {
+    r.notes.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
+    outcome.servers[name]!.runs.push(r);
+    const shown = Object.entries(r.metrics).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(2) : v}`).join(' ');
+    log(`  ${name} run ${run + 1}: ${shown}${r.saturated ? ' [SATURATED]' : r.saturatedMetrics?.length ? ` [SATURATED: ${r.saturatedMetrics.join(', ')}]` : ''} (${seconds.toFixed(1)} s)`);
+  };
+  const failed = (name: ServerName, run: number, error: unknown) => {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    outcome.servers[name]!.errors.push(message);
+    log(`  ${name} run ${run + 1}: ERROR ${message}`);
+  };
+  const stop = (name: ServerName, server: BenchServer | undefined) =>
+    server?.stop().catch((error: unknown) => log(`  ${name}: stop failed: ${String(error)}`));
   for (let run = 0; run < runs; run++) {
     // Rotate the order each run so no server always goes first (warm page cache, PostgreSQL state, ...).
-    const ordered = servers.map((_, i) => servers[(i + run) % servers.length]!);
-    for (const name of ordered) {
-      const slot = outcome.servers[name]!;
-      if (name === 'ours' && oursProblem) {
-        if (run === 0) slot.errors.push(`not measured: ${oursProblem}`);
-        continue;
-      }
-      const t0 = performance.now();
-      let server;
+    const ordered = servers
+      .map((_, i) => servers[(i + run) % servers.length]!)
+      .filter((name) => {
+        if (name !== 'ours' || !oursProblem) return true;
+        if (run === 0) outcome.servers[name]!.errors.push(`not measured: ${oursProblem}`);
+        return false;
+      });
+    if (scenario.runSideBySide) {
+      const launched: BenchServer[] = [];
       try {
-        server = await launchServer(name, {
-          core: SERVER_CORE,
-          ...(scenario.launchEnv?.[name] ? { env: scenario.launchEnv[name] } : {}),
-          ...(profileDir && name === 'ours' ? { cpuProfileDir: join(profileDir, `s${scenario.id}-run${run + 1}`) } : {}),
-        });
-        if (profileDir && name === 'ours') log(`  ${name}: ready after ${server.readyMs.toFixed(0)} ms (profile-summary --skip=${Math.ceil(server.readyMs)})`);
+        for (const name of ordered) {
+          try {
+            launched.push(await launch(name, run));
+          } catch (error) {
+            failed(name, run, error);
+          }
+        }
+        const t0 = performance.now();
         const loadBefore = loadavg()[0]!;
-        const record = await scenario.runOnce(server, { quick, log });
-        record.notes.push(`load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
-        slot.runs.push(record);
-        const shown = Object.entries(record.metrics).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(2) : v}`).join(' ');
-        log(`  ${name} run ${run + 1}: ${shown}${record.saturated ? ' [SATURATED]' : record.saturatedMetrics?.length ? ` [SATURATED: ${record.saturatedMetrics.join(', ')}]` : ''} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      } catch (error) {
-        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-        slot.errors.push(message);
-        log(`  ${name} run ${run + 1}: ERROR ${message}`);
+        try {
+          const records = await scenario.runSideBySide(launched, { quick, log });
+          for (const s of launched) {
+            const r = records.get(s.name);
+            if (r) record(s.name, run, r, loadBefore, (performance.now() - t0) / 1000);
+            else failed(s.name, run, new Error('the scenario returned no record'));
+          }
+        } catch (error) {
+          for (const s of launched) failed(s.name, run, error);
+        }
       } finally {
-        await server?.stop().catch((error: unknown) => log(`  ${name}: stop failed: ${String(error)}`));
+        for (const s of launched) await stop(s.name, s);
+      }
+      continue;
+    }
+    for (const name of ordered) {
+      const t0 = performance.now();
+      let server: BenchServer | undefined;
+      try {
+        server = await launch(name, run);
+        const loadBefore = loadavg()[0]!;
+        record(name, run, await scenario.runOnce(server, { quick, log }), loadBefore, (performance.now() - t0) / 1000);
+      } catch (error) {
+        failed(name, run, error);
+      } finally {
+        await stop(name, server);
       }
     }
   }

@@ -1,4 +1,5 @@
-// A scenario measures one server per call of runOnce, on a fresh server process the harness launched.
+// A scenario measures one server per call of runOnce, on a fresh server process the harness launched, or, with
+// runSideBySide, every server of a run at once (each on a fresh process of its own), alternating between them.
 import type { BenchServer, ServerName } from '../servers/types.ts';
 
 export interface RunRecord {
@@ -26,6 +27,13 @@ export interface Scenario {
   servers: ServerName[];
   runs: (quick: boolean) => number;
   runOnce(server: BenchServer, ctx: ScenarioContext): Promise<RunRecord>;
+  /**
+   * Instead of runOnce, when given: the servers of one run are launched together (each pinned to the server
+   * core, fresh) and measured side by side, in windows that alternate between them, so what disturbs this
+   * shared machine for a minute disturbs every server's windows alike instead of one server's run. Returns a
+   * record for each server it was given.
+   */
+  runSideBySide?(servers: BenchServer[], ctx: ScenarioContext): Promise<Map<ServerName, RunRecord>>;
   /** Per-scenario launch environment (e.g. a shorter unload delay is NOT used: servers run as shipped). */
   launchEnv?: Partial<Record<ServerName, Record<string, string>>>;
 }
