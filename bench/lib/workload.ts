@@ -42,6 +42,8 @@ export interface WorkloadResult {
   server: UsageWindow;
   driver: UsageWindow;
   saturated: boolean;
+  /** The raw delivery and saved-ack latencies (ms), when asked for (`keepSamples`), to pool windows. */
+  samples?: { latency: number[]; savedAck: number[] };
 }
 
 const STAMPS = 'bench';
@@ -96,7 +98,7 @@ export function prepareWorkload(groups: DocClients[]) {
   return {
     writers,
     /** Runs `rate` writes/s for `durationMs`, then waits up to `drainMs` for deliveries and acks. */
-    async run(opts: { rate: number; durationMs: number; drainMs: number; serverPid: number }): Promise<WorkloadResult> {
+    async run(opts: { rate: number; durationMs: number; drainMs: number; serverPid: number; keepSamples?: boolean }): Promise<WorkloadResult> {
       latencies.length = 0;
       savedLatencies.length = 0;
       observed = 0;
@@ -152,6 +154,7 @@ export function prepareWorkload(groups: DocClients[]) {
         server,
         driver,
         saturated: driver.cpu > SATURATION_THRESHOLD,
+        ...(opts.keepSamples ? { samples: { latency: latencies.slice(), savedAck: savedLatencies.slice() } } : {}),
       };
     },
   };
