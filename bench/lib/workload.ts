@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { createTask, initDoc, updateTask } from '../../shared/doc-model.ts';
-import type { BenchClient } from '../servers/types.ts';
+import type { BenchClient, BenchServer } from '../servers/types.ts';
 import { rssBytes, SATURATION_THRESHOLD, UsageSampler, type UsageWindow } from './proc.ts';
 import { runSchedule, shuffled, sleep } from './schedule.ts';
 import { distribution, type Distribution } from './stats.ts';
@@ -187,6 +187,20 @@ export async function connectAll(
     clearTimeout(timer);
   }
   return { groups, syncMs: Math.max(...syncedAt) - start };
+}
+
+export type Workload = ReturnType<typeof prepareWorkload>;
+
+/** `docs` new documents of `server`, their clients connected and synced, and a workload over them. */
+export async function connectWorkload(server: BenchServer, docs: number, clientsPerDoc: number): Promise<{ groups: DocClients[]; workload: Workload }> {
+  const ids = await server.createDocs(docs, clientsPerDoc);
+  const { groups } = await connectAll((d, slot) => server.connect(ids[d]!, slot, new Y.Doc()), docs, clientsPerDoc);
+  return { groups, workload: prepareWorkload(groups) };
+}
+
+/** The order of round `round` when servers take turns: each round starts one further along. */
+export function inTurn<T>(items: readonly T[], round: number): T[] {
+  return items.map((_, k) => items[(k + round) % items.length]!);
 }
 
 export function destroyAll(groups: DocClients[]): void {

@@ -3,11 +3,10 @@
 // The servers of a run are measured side by side: each has its own document and 50 clients, and the 30 s of
 // writes are six 5 s windows per server, alternating between them (each round starting with a different
 // server); each server's p50/p99 are taken over all of its windows' deliveries together.
-import * as Y from 'yjs';
 import { SATURATION_THRESHOLD } from '../lib/proc.ts';
 import { sleep } from '../lib/schedule.ts';
 import { distribution } from '../lib/stats.ts';
-import { connectAll, destroyAll, prepareWorkload, type DocClients, type WorkloadResult } from '../lib/workload.ts';
+import { connectWorkload, destroyAll, inTurn, type DocClients, type Workload, type WorkloadResult } from '../lib/workload.ts';
 import type { BenchServer, ServerName } from '../servers/types.ts';
 import { ALL_SERVERS, type RunRecord, type Scenario, type ScenarioContext } from './types.ts';
 
@@ -21,19 +20,14 @@ const WINDOWS = 6;
 const WINDOW_MS = 5000;
 
 async function measureSideBySide(servers: BenchServer[], ctx: ScenarioContext): Promise<Map<ServerName, RunRecord>> {
-  const setups: { server: BenchServer; groups: DocClients[]; workload: ReturnType<typeof prepareWorkload>; windows: WorkloadResult[] }[] = [];
+  const setups: { server: BenchServer; groups: DocClients[]; workload: Workload; windows: WorkloadResult[] }[] = [];
   try {
-    for (const server of servers) {
-      const [doc] = await server.createDocs(1, CLIENTS);
-      const { groups } = await connectAll((_, slot) => server.connect(doc!, slot, new Y.Doc()), 1, CLIENTS);
-      setups.push({ server, groups, workload: prepareWorkload(groups), windows: [] });
-    }
+    for (const server of servers) setups.push({ server, ...(await connectWorkload(server, 1, CLIENTS)), windows: [] });
     // Warm-up: JIT and first-message paths on both sides, not measured.
     for (const s of setups) await s.workload.run({ rate: RATE, durationMs: ctx.quick ? 300 : 2000, drainMs: 2000, serverPid: s.server.pid });
     const windows = ctx.quick ? 1 : WINDOWS;
     for (let i = 0; i < windows; i++) {
-      for (let k = 0; k < setups.length; k++) {
-        const s = setups[(k + i) % setups.length]!;
+      for (const s of inTurn(setups, i)) {
         await sleep(200);
         s.windows.push(await s.workload.run({ rate: RATE, durationMs: ctx.quick ? 1500 : WINDOW_MS, drainMs: 5000, serverPid: s.server.pid, keepSamples: true }));
       }

@@ -5,10 +5,9 @@
 // The servers of a run are measured side by side: each has its own documents and clients, and at every step
 // their windows alternate (ours, yws, hp, yws, hp, ours, ...), so a stall of this shared machine lands in one
 // window of one server, and a slow minute in every server's windows alike.
-import * as Y from 'yjs';
 import { sleep } from '../lib/schedule.ts';
 import { spread } from '../lib/stats.ts';
-import { connectAll, destroyAll, prepareWorkload, type DocClients, type WorkloadResult } from '../lib/workload.ts';
+import { connectWorkload, destroyAll, inTurn, type DocClients, type Workload, type WorkloadResult } from '../lib/workload.ts';
 import type { BenchServer, ServerName } from '../servers/types.ts';
 import { ALL_SERVERS, type RunRecord, type Scenario, type ScenarioContext } from './types.ts';
 
@@ -27,7 +26,7 @@ const CLIENTS_PER_DOC = 5;
 interface Ladder {
   server: BenchServer;
   groups: DocClients[];
-  workload: ReturnType<typeof prepareWorkload>;
+  workload: Workload;
   best: number;
   bestSavedP99: number;
   serverCpuAtBest: number;
@@ -42,9 +41,7 @@ async function measureSideBySide(servers: BenchServer[], ctx: ScenarioContext): 
   const ladders: Ladder[] = [];
   try {
     for (const server of servers) {
-      const docs = await server.createDocs(DOCS, CLIENTS_PER_DOC);
-      const { groups } = await connectAll((d, slot) => server.connect(docs[d]!, slot, new Y.Doc()), DOCS, CLIENTS_PER_DOC);
-      ladders.push({ server, groups, workload: prepareWorkload(groups), best: 0, bestSavedP99: Number.NaN, serverCpuAtBest: Number.NaN, done: false, saturated: false, notes: [] });
+      ladders.push({ server, ...(await connectWorkload(server, DOCS, CLIENTS_PER_DOC)), best: 0, bestSavedP99: Number.NaN, serverCpuAtBest: Number.NaN, done: false, saturated: false, notes: [] });
     }
     // Warm-up, not measured, the same for every server: 10 s at 400/s. A fresh process compiles its hot paths
     // through its first seconds under load (V8's optimizing compiler runs on worker threads, here on the
@@ -60,8 +57,7 @@ async function measureSideBySide(servers: BenchServer[], ctx: ScenarioContext): 
       const windows = new Map<Ladder, WorkloadResult[]>(active.map((l) => [l, []]));
       for (let i = 0; i < (ctx.quick ? 1 : WINDOWS_PER_STEP); i++) {
         // Each round starts with a different server, so none always follows the same one.
-        for (let k = 0; k < active.length; k++) {
-          const l = active[(k + i) % active.length]!;
+        for (const l of inTurn(active, i)) {
           const r = await l.workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: l.server.pid });
           ctx.log(`    ${l.server.name} step ${rate}/s window ${i + 1}: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
           windows.get(l)!.push(r);
