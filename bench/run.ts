@@ -4,21 +4,16 @@
 // server after another, rotating the order each run, or, for a scenario measured side by side
 // (runSideBySide), all of them launched together with their windows alternating.
 // Writes bench/results/<date>.json and .md (quick mode: <date>-quick.*, a smoke of the harness only).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg, setPriority } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pinToCore } from './lib/proc.ts';
 import { buildReport, renderMarkdown, type ScenarioOutcome } from './lib/report.ts';
+import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
 import { scenarios } from './scenarios/index.ts';
-import { BENCH_NICE } from './servers/child-process.ts';
 import { launchServer, probeOurs } from './servers/launch.ts';
 import type { RunRecord } from './scenarios/types.ts';
 import type { BenchServer, ServerName } from './servers/types.ts';
-
-const SERVER_CORE = 0;
-const DRIVER_CORE = 1;
 
 const { values } = parseArgs({
   options: {
@@ -37,34 +32,7 @@ const only = values.only ? new Set(values.only.split(',').map(Number)) : undefin
 const serverFilter = values.servers ? new Set(values.servers.split(',') as ServerName[]) : undefined;
 const startedAt = new Date();
 
-// Linux groups CPU time by session (autogroup): on a shared machine every other session gets as much CPU as
-// the whole bench, whatever our nice value. So the bench runs in its own session (setsid) whose group is
-// raised to nice -10; servers and driver inherit it, all servers alike. PostgreSQL stays in its own group.
-if (!process.env.BENCH_IN_SESSION) {
-  const child = spawnSync('setsid', ['-w', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_IN_SESSION: '1' },
-  });
-  if (!child.error) process.exit(child.status ?? 1);
-  log(`note: setsid unavailable (${child.error.message}); running in the caller's session`);
-}
-let sessionRaised = false;
-try {
-  writeFileSync('/proc/self/autogroup', String(BENCH_NICE));
-  sessionRaised = true;
-} catch {
-  // Not root, or no autogroup: the bench still runs, with the caveat in the report.
-}
-
-const pinned = pinToCore(process.pid, DRIVER_CORE);
-if (!pinned) log('warning: taskset failed; the load generator is not pinned (results are less fair)');
-let reniced = sessionRaised;
-try {
-  setPriority(BENCH_NICE);
-} catch {
-  reniced = false;
-}
-if (!reniced) log(`note: could not raise priority to nice ${BENCH_NICE}; other processes on this machine may disturb timings`);
+const { pinned, reniced } = enterBenchSession(log);
 
 const profileDir = values.profile ? join(values.out!, 'profiles', startedAt.toISOString().replace(/[:.]/g, '-')) : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });

@@ -1,0 +1,104 @@
+// `node --import tsx bench/fixed-rate.ts [--rates=1000,2000] [--windows=3] [--seconds=5] [--docs=10] [--clients=5]`
+//
+// Scenario 3's layout (documents x clients, title edits) against ours at fixed rates, without the step search:
+// what one update costs, window by window. Per window: delivery p50/p99 and saved-ack p99, commit statements
+// per update (pg_stat_database's xact_commit of the run's database: every transaction in it, autovacuum's too),
+// and CPU per update of the server and of PostgreSQL (from /proc, over the window and its drain, so the last
+// statements' work is counted; the server's whole process, so at low rates its background work dominates;
+// PostgreSQL's is every postgres process on this machine, so run it on an otherwise idle database server), and
+// the load generator's share of its core. Ours runs as in the bench: the shipped bundle on a fresh database,
+// pinned to core 0, this process on core 1 at the bench's priority.
+//
+// Scenario 3's rate target rests on these costs (bench/README.md); this is a tool for that question, not a
+// target: no peer has a database to compare with. CI runs it at tiny sizes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { cpuSeconds } from './lib/proc.ts';
+import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
+import { sleep } from './lib/schedule.ts';
+import { connectWorkload, destroyAll } from './lib/workload.ts';
+import { launchOurs } from './servers/ours.ts';
+
+function usage(message: string): never {
+  console.error(`fixed-rate: ${message}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      rates: { type: 'string', default: '1000,2000' },
+      windows: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '5' },
+      docs: { type: 'string', default: '10' },
+      clients: { type: 'string', default: '5' },
+    },
+  }));
+} catch (error) {
+  usage((error as Error).message);
+}
+const positive = (text: string, name: string): number => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) usage(`--${name} must be a positive number, got ${text}`);
+  return n;
+};
+const RATES = values.rates.split(',').map((r) => positive(r, 'rates'));
+const WINDOWS = Math.ceil(positive(values.windows, 'windows'));
+const WINDOW_MS = positive(values.seconds, 'seconds') * 1000;
+const DOCS = Math.ceil(positive(values.docs, 'docs'));
+const CLIENTS = Math.ceil(positive(values.clients, 'clients'));
+
+/** CPU seconds used so far by every postgres process on this machine (processes that exited are not counted). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (comm !== 'postgres') continue;
+    const seconds = cpuSeconds(Number(entry));
+    if (Number.isFinite(seconds)) total += seconds;
+  }
+  return total;
+}
+
+const log = (message: string) => console.log(message);
+enterBenchSession(log);
+const server = await launchOurs({ core: SERVER_CORE });
+const dbName = new URL(server.db.url).pathname.slice(1);
+const commits = async () => Number((await server.db.sql<{ n: string }[]>`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = ${dbName}`)[0]!.n);
+const us = (seconds: number, updates: number) => ((seconds * 1e6) / updates).toFixed(0);
+try {
+  const { groups, workload } = await connectWorkload(server, DOCS, CLIENTS);
+  try {
+    log(`ours, ${DOCS} docs x ${CLIENTS} clients; warm-up: 10 s at 400/s (as scenario 3)`);
+    await workload.run({ rate: 400, durationMs: 10_000, drainMs: 2000, serverPid: server.pid });
+    log('| rate | p50 ms | p99 ms | saved p99 ms | statements per update | server us per update | PostgreSQL us per update | load generator cpu |');
+    log('|---|---|---|---|---|---|---|---|');
+    for (const rate of RATES) {
+      for (let i = 0; i < WINDOWS; i++) {
+        await sleep(300);
+        const [commits0, server0, pg0] = [await commits(), cpuSeconds(server.pid), postgresCpuSeconds()];
+        const r = await workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
+        const [server1, pg1] = [cpuSeconds(server.pid), postgresCpuSeconds()];
+        // PostgreSQL 15's backends publish their counts when idle, at most once a second: wait for the last ones.
+        await sleep(1100);
+        const statements = (await commits()) - commits0;
+        const n = r.writes;
+        log(`| ${rate}/s | ${r.latency.p50.toFixed(1)} | ${r.latency.p99.toFixed(1)} | ${r.savedAck?.p99.toFixed(1) ?? 'n/a'} | ${(statements / n).toFixed(3)} | ${us(server1 - server0, n)} | ${us(pg1 - pg0, n)} | ${r.driver.cpu.toFixed(2)}${r.saturated ? ' (saturated)' : ''} |`);
+        if (r.missing > 0 || (r.unsaved ?? 0) > 0) log(`  ${r.missing} deliveries missing, ${r.unsaved ?? 0} writes unsaved after the drain`);
+      }
+    }
+  } finally {
+    destroyAll(groups);
+  }
+} finally {
+  await server.stop();
+}
+// The clients' libraries keep timers of their own after they are destroyed.
+process.exit(0);
