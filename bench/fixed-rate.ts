@@ -11,12 +11,12 @@
 //
 // Scenario 3's rate target rests on these costs (bench/README.md); this is a tool for that question, not a
 // target: no peer has a database to compare with. CI runs it at tiny sizes.
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cpuSeconds } from './lib/proc.ts';
+import { cpuSeconds, cpuSecondsOfAll } from './lib/proc.ts';
 import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
 import { sleep } from './lib/schedule.ts';
 import { connectWorkload, destroyAll } from './lib/workload.ts';
+import { CLIENTS_PER_DOC, DOCS as SCENARIO_DOCS, WARM_UP } from './scenarios/s3-rate-steps.ts';
 import { launchOurs } from './servers/ours.ts';
 
 function usage(message: string): never {
@@ -31,8 +31,8 @@ try {
       rates: { type: 'string', default: '1000,2000' },
       windows: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '5' },
-      docs: { type: 'string', default: '10' },
-      clients: { type: 'string', default: '5' },
+      docs: { type: 'string', default: String(SCENARIO_DOCS) },
+      clients: { type: 'string', default: String(CLIENTS_PER_DOC) },
     },
   }));
 } catch (error) {
@@ -49,24 +49,6 @@ const WINDOW_MS = positive(values.seconds, 'seconds') * 1000;
 const DOCS = Math.ceil(positive(values.docs, 'docs'));
 const CLIENTS = Math.ceil(positive(values.clients, 'clients'));
 
-/** CPU seconds used so far by every postgres process on this machine (processes that exited are not counted). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let comm: string;
-    try {
-      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (comm !== 'postgres') continue;
-    const seconds = cpuSeconds(Number(entry));
-    if (Number.isFinite(seconds)) total += seconds;
-  }
-  return total;
-}
-
 const log = (message: string) => console.log(message);
 enterBenchSession(log);
 const server = await launchOurs({ core: SERVER_CORE });
@@ -76,16 +58,16 @@ const us = (seconds: number, updates: number) => ((seconds * 1e6) / updates).toF
 try {
   const { groups, workload } = await connectWorkload(server, DOCS, CLIENTS);
   try {
-    log(`ours, ${DOCS} docs x ${CLIENTS} clients; warm-up: 10 s at 400/s (as scenario 3)`);
-    await workload.run({ rate: 400, durationMs: 10_000, drainMs: 2000, serverPid: server.pid });
+    log(`ours, ${DOCS} docs x ${CLIENTS} clients; warm-up as scenario 3's: ${WARM_UP.durationMs / 1000} s at ${WARM_UP.rate}/s`);
+    await workload.run({ ...WARM_UP, serverPid: server.pid });
     log('| rate | p50 ms | p99 ms | saved p99 ms | statements per update | server us per update | PostgreSQL us per update | load generator cpu |');
     log('|---|---|---|---|---|---|---|---|');
     for (const rate of RATES) {
       for (let i = 0; i < WINDOWS; i++) {
         await sleep(300);
-        const [commits0, server0, pg0] = [await commits(), cpuSeconds(server.pid), postgresCpuSeconds()];
+        const [commits0, server0, pg0] = [await commits(), cpuSeconds(server.pid), cpuSecondsOfAll('postgres')];
         const r = await workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
-        const [server1, pg1] = [cpuSeconds(server.pid), postgresCpuSeconds()];
+        const [server1, pg1] = [cpuSeconds(server.pid), cpuSecondsOfAll('postgres')];
         // PostgreSQL 15's backends publish their counts when idle, at most once a second: wait for the last ones.
         await sleep(1100);
         const statements = (await commits()) - commits0;
@@ -100,5 +82,5 @@ try {
 } finally {
   await server.stop();
 }
-// The clients' libraries keep timers of their own after they are destroyed.
+// Like run.ts: without it the process did not exit after the stop (something the clients leave keeps it alive).
 process.exit(0);

@@ -1,7 +1,7 @@
 // CPU and memory of a process from /proc (Linux only): utime+stime from /proc/<pid>/stat, VmRSS from
 // /proc/<pid>/status. Sampling /proc costs microseconds, so a 200 ms sampler does not disturb the load.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sleep } from './schedule.ts';
 
 let clockTicks: number | undefined;
@@ -27,6 +27,24 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU seconds used so far by every process named `name` (as /proc/<pid>/comm has it); exited ones not counted. */
+export function cpuSecondsOfAll(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (comm !== name) continue;
+    const seconds = cpuSeconds(Number(entry));
+    if (Number.isFinite(seconds)) total += seconds;
+  }
+  return total;
 }
 
 /**

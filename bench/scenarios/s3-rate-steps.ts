@@ -19,8 +19,17 @@ const P99_LIMIT_MS = 50;
  * loss is never noise), and a step where the load generator saturated its core in most windows ends the search.
  */
 const WINDOWS_PER_STEP = 3;
-const DOCS = 10;
-const CLIENTS_PER_DOC = 5;
+/** The scenario's layout (bench/fixed-rate.ts measures the same one at fixed rates). */
+export const DOCS = 10;
+export const CLIENTS_PER_DOC = 5;
+/**
+ * Warm-up, not measured, the same for every server: 10 s at 400/s. A fresh process compiles its hot paths
+ * through its first seconds under load (V8's optimizing compiler runs on worker threads, here on the server's
+ * one pinned core). After the 1 s at 50/s this used to be, ours' server read 0.48-0.54 of its core at every step
+ * from 200 to 700/s, a third of it in TurboFan (perf); after this warm-up, 0.18-0.19 at 200/s and 0.28-0.38 at
+ * 400/s. The scenario asks for the rate a running server holds, not its first seconds.
+ */
+export const WARM_UP = { rate: 400, durationMs: 10_000, drainMs: 2000 };
 
 /** One server's search up the steps. */
 interface Ladder {
@@ -43,14 +52,8 @@ async function measureSideBySide(servers: BenchServer[], ctx: ScenarioContext): 
     for (const server of servers) {
       ladders.push({ server, ...(await connectWorkload(server, DOCS, CLIENTS_PER_DOC)), best: 0, bestSavedP99: Number.NaN, serverCpuAtBest: Number.NaN, done: false, saturated: false, notes: [] });
     }
-    // Warm-up, not measured, the same for every server: 10 s at 400/s. A fresh process compiles its hot paths
-    // through its first seconds under load (V8's optimizing compiler runs on worker threads, here on the
-    // server's one pinned core). After the 1 s at 50/s this used to be, ours' server read 0.48-0.54 of its core
-    // at every step from 200 to 700/s, a third of it in TurboFan (perf); after this warm-up, 0.18-0.19 at 200/s
-    // and 0.28-0.38 at 400/s. The scenario asks for the rate a running server holds, not its first seconds.
-    for (const l of ladders) {
-      await l.workload.run({ rate: ctx.quick ? 50 : 400, durationMs: ctx.quick ? 300 : 10_000, drainMs: 2000, serverPid: l.server.pid });
-    }
+    const warmUp = ctx.quick ? { ...WARM_UP, rate: 50, durationMs: 300 } : WARM_UP;
+    for (const l of ladders) await l.workload.run({ ...warmUp, serverPid: l.server.pid });
     for (const rate of steps) {
       const active = ladders.filter((l) => !l.done);
       if (active.length === 0) break;
