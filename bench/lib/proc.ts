@@ -48,6 +48,20 @@ export function cpuSecondsOfAll(name: string): number {
 }
 
 /**
+ * Milliseconds the process's main thread has spent runnable but waiting for a CPU (the second field of
+ * /proc/<pid>/schedstat); NaN where it cannot be read. For a Node process that is the event loop waiting
+ * while something else runs on its core.
+ */
+export function runQueueWaitMs(pid: number): number {
+  try {
+    const waitedNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return waitedNs / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * The kernel's count of connections a listening socket had no room for (TcpExt ListenOverflows in
  * /proc/net/netstat: the accept queue was full when a handshake completed), for the whole machine; NaN where
  * it cannot be read. Such a client waits for a retransmission, a second or more.
