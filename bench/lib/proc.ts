@@ -162,6 +162,37 @@ export function pinToCore(pid: number, core: number): boolean {
   }
 }
 
+/** Busy and total jiffies of every core together, from /proc/stat's first line; null where it cannot be read. */
+function machineJiffies(): { busy: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0); // user .. steal (guest time is inside user)
+    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the whole machine (every core) was busy less than `threshold` of a `windowMs` window, or
+ * `maxMs` passed; resolves with the last window's busy share (NaN where /proc/stat cannot be read).
+ */
+export async function machineQuiet(maxMs: number, threshold = 0.1, windowMs = 1000): Promise<number> {
+  const end = performance.now() + maxMs;
+  let last = machineJiffies();
+  let share = Number.NaN;
+  while (last && performance.now() < end) {
+    await sleep(windowMs);
+    const now = machineJiffies();
+    if (!now) break;
+    share = (now.busy - last.busy) / Math.max(1, now.total - last.total);
+    if (share < threshold) break;
+    last = now;
+  }
+  return share;
+}
+
 /** Waits until the process uses under 5% of a core for `windowMs` (a second by default), or `maxMs` passes. */
 export async function quiesce(pid: number, maxMs: number, windowMs = 1000) {
   const end = performance.now() + maxMs;

@@ -17,7 +17,9 @@ export const DRIVER_CORE = 1;
  */
 export function enterBenchSession(log: (message: string) => void): { pinned: boolean; reniced: boolean } {
   if (!process.env.BENCH_IN_SESSION) {
-    const child = spawnSync('setsid', ['-w', process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], {
+    // --expose-gc: the harness collects its own garbage between scenarios (run.ts, settle).
+    const execArgv = process.execArgv.includes('--expose-gc') ? process.execArgv : [...process.execArgv, '--expose-gc'];
+    const child = spawnSync('setsid', ['-w', process.execPath, ...execArgv, process.argv[1]!, ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, BENCH_IN_SESSION: '1' },
     });
