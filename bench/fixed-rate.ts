@@ -21,9 +21,9 @@ import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
 import { sleep } from './lib/schedule.ts';
 import { connectWorkload, destroyAll } from './lib/workload.ts';
 import { CLIENTS_PER_DOC, DOCS as SCENARIO_DOCS, WARM_UP } from './scenarios/s3-rate-steps.ts';
+import { ALL_SERVERS } from './scenarios/types.ts';
 import { launchServer } from './servers/launch.ts';
 import type { OursServer } from './servers/ours.ts';
-import type { ServerName } from './servers/types.ts';
 
 function usage(message: string): never {
   console.error(`fixed-rate: ${message}`);
@@ -55,8 +55,7 @@ const WINDOWS = Math.ceil(positive(values.windows, 'windows'));
 const WINDOW_MS = positive(values.seconds, 'seconds') * 1000;
 const DOCS = Math.ceil(positive(values.docs, 'docs'));
 const CLIENTS = Math.ceil(positive(values.clients, 'clients'));
-const SERVERS: readonly ServerName[] = ['ours', 'y-websocket-server', 'hocuspocus'];
-const SERVER = SERVERS.find((name) => name === values.server) ?? usage(`--server must be one of ${SERVERS.join(', ')}, got ${values.server}`);
+const SERVER = ALL_SERVERS.find((name) => name === values.server) ?? usage(`--server must be one of ${ALL_SERVERS.join(', ')}, got ${values.server}`);
 
 const log = (message: string) => console.log(message);
 enterBenchSession(log);

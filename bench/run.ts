@@ -43,6 +43,9 @@ if (profileDir) mkdirSync(profileDir, { recursive: true });
 const oursProblem = !serverFilter || serverFilter.has('ours') ? await probeOurs(SERVER_CORE) : undefined;
 if (oursProblem) log(`ours is not measured in this run: ${oursProblem}`);
 
+/** The machine counts as quiet below this share of all its cores busy. */
+const QUIET_SHARE = 0.1;
+
 /**
  * Before each scenario: PostgreSQL writes out what the previous scenario left in its buffers (CHECKPOINT), the
  * load generator collects its garbage, then the machine goes quiet (every core under 10% busy for a second; 30 s
@@ -65,8 +68,8 @@ async function settle(withPostgres: boolean): Promise<void> {
   // in the middle of the next scenario's measurement.
   (globalThis as { gc?: () => void }).gc?.();
   const waitMs = quick ? 5_000 : 30_000;
-  const busy = await machineQuiet(waitMs);
-  if (busy >= 0.1) log(`  note: the machine was still ${(busy * 100).toFixed(0)}% busy after ${waitMs / 1000} s of waiting for it to go quiet`);
+  const busy = await machineQuiet(waitMs, QUIET_SHARE);
+  if (busy >= QUIET_SHARE) log(`  note: the machine was still ${(busy * 100).toFixed(0)}% busy after ${waitMs / 1000} s of waiting for it to go quiet`);
 }
 
 const outcomes: ScenarioOutcome[] = [];
