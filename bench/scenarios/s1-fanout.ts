@@ -67,8 +67,5 @@ export const scenario1: Scenario = {
   title: '1 doc x 50 clients, 20 updates/s: delivery latency (servers side by side)',
   servers: ALL_SERVERS,
   runs: (quick) => (quick ? 1 : 3),
-  async runOnce(server, ctx) {
-    return (await measureSideBySide([server], ctx)).get(server.name)!;
-  },
   runSideBySide: measureSideBySide,
 };

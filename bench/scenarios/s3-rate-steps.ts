@@ -130,8 +130,5 @@ export const scenario3: Scenario = {
   title: '10 docs x 5 clients, rate stepped up: highest rate with p99 <= 50 ms and no loss (servers side by side)',
   servers: ALL_SERVERS,
   runs: (quick) => (quick ? 1 : 2),
-  async runOnce(server, ctx) {
-    return (await measureSideBySide([server], ctx)).get(server.name)!;
-  },
   runSideBySide: measureSideBySide,
 };

@@ -20,22 +20,32 @@ export interface ScenarioContext {
   log: (message: string) => void;
 }
 
-export interface Scenario {
+interface ScenarioBase {
   id: number;
   title: string;
   /** Servers this scenario applies to (scenario 5+ are about ours). */
   servers: ServerName[];
   runs: (quick: boolean) => number;
-  runOnce(server: BenchServer, ctx: ScenarioContext): Promise<RunRecord>;
-  /**
-   * Instead of runOnce, when given: the servers of one run are launched together (each pinned to the server
-   * core, fresh) and measured side by side, in windows that alternate between them, so what disturbs this
-   * shared machine for a minute disturbs every server's windows alike instead of one server's run. Returns a
-   * record for each server it was given.
-   */
-  runSideBySide?(servers: BenchServer[], ctx: ScenarioContext): Promise<Map<ServerName, RunRecord>>;
   /** Per-scenario launch environment (e.g. a shorter unload delay is NOT used: servers run as shipped). */
   launchEnv?: Partial<Record<ServerName, Record<string, string>>>;
 }
+
+/** Measures one server per call, on a fresh server process the harness launched. */
+interface OneAtATime extends ScenarioBase {
+  runOnce(server: BenchServer, ctx: ScenarioContext): Promise<RunRecord>;
+  runSideBySide?: undefined;
+}
+
+/**
+ * The servers of one run are launched together (each pinned to the server core, fresh) and measured side by
+ * side, in windows that alternate between them, so what disturbs this shared machine for a minute disturbs every
+ * server's windows alike instead of one server's run. Returns a record for each server it was given.
+ */
+interface SideBySide extends ScenarioBase {
+  runSideBySide(servers: BenchServer[], ctx: ScenarioContext): Promise<Map<ServerName, RunRecord>>;
+  runOnce?: undefined;
+}
+
+export type Scenario = OneAtATime | SideBySide;
 
 export const ALL_SERVERS: ServerName[] = ['ours', 'y-websocket-server', 'hocuspocus'];
