@@ -2,7 +2,7 @@
 //   [--server=ours|y-websocket-server|hocuspocus]`
 //
 // Scenario 3's layout (documents x clients, title edits) against one server at fixed rates, without the step
-// search: what one update costs, window by window. Per window: delivery p50/p99 and saved-ack p99, commit
+// search: what one update costs, window by window, each window on fresh documents as in scenario 3. Per window: delivery p50/p99 and saved-ack p99, commit
 // statements per update (pg_stat_database's xact_commit of the run's database: every transaction in it,
 // autovacuum's too), CPU per update of the server and of PostgreSQL (from /proc, over the window and its drain,
 // so the last statements' work is counted; the server's whole process, so at low rates its background work
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { cpuSeconds, cpuSecondsOfAll, runQueueWaitMs } from './lib/proc.ts';
 import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
 import { sleep } from './lib/schedule.ts';
-import { connectWorkload, destroyAll } from './lib/workload.ts';
+import { connectWorkload, destroyAll, renewWorkload } from './lib/workload.ts';
 import { CLIENTS_PER_DOC, DOCS as SCENARIO_DOCS, WARM_UP } from './scenarios/s3-rate-steps.ts';
 import { ALL_SERVERS } from './scenarios/types.ts';
 import { launchServer } from './servers/launch.ts';
@@ -70,18 +70,19 @@ const commits = async (): Promise<number> => {
 const postgresCpu = () => (db ? cpuSecondsOfAll('postgres') : Number.NaN);
 const us = (seconds: number, updates: number) => (Number.isNaN(seconds) ? '' : ((seconds * 1e6) / updates).toFixed(0));
 try {
-  const { groups, workload } = await connectWorkload(server, DOCS, CLIENTS);
+  let current = await connectWorkload(server, DOCS, CLIENTS);
   try {
     log(`${SERVER}, ${DOCS} docs x ${CLIENTS} clients; warm-up as scenario 3's: ${WARM_UP.durationMs / 1000} s at ${WARM_UP.rate}/s`);
-    await workload.run({ ...WARM_UP, serverPid: server.pid });
+    await current.workload.run({ ...WARM_UP, serverPid: server.pid });
     log('| rate | p50 ms | p99 ms | saved p99 ms | statements per update | server us per update | PostgreSQL us per update | server waited for a CPU, ms | load generator waited, ms | load generator cpu |');
     log('|---|---|---|---|---|---|---|---|---|---|');
     for (const rate of RATES) {
       for (let i = 0; i < WINDOWS; i++) {
-        await sleep(300);
+        // Fresh documents per window, as in scenario 3 (renewWorkload).
+        current = await renewWorkload(server, current, DOCS, CLIENTS);
         const [commits0, server0, pg0] = [await commits(), cpuSeconds(server.pid), postgresCpu()];
         const [serverWait0, driverWait0] = [runQueueWaitMs(server.pid), runQueueWaitMs(process.pid)];
-        const r = await workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
+        const r = await current.workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
         const [server1, pg1] = [cpuSeconds(server.pid), postgresCpu()];
         const [serverWait, driverWait] = [runQueueWaitMs(server.pid) - serverWait0, runQueueWaitMs(process.pid) - driverWait0];
         // PostgreSQL 15's backends publish their counts when idle, at most once a second: wait for the last ones.
@@ -105,7 +106,7 @@ try {
       }
     }
   } finally {
-    destroyAll(groups);
+    destroyAll(current.groups);
   }
 } finally {
   await server.stop();

@@ -4,10 +4,11 @@
 // A step where the load generator saturated its core ends the search: beyond it we would measure the driver.
 // The servers of a run are measured side by side: each has its own documents and clients, and at every step
 // their windows alternate (ours, yws, hp, yws, hp, ours, ...), so a stall of this shared machine lands in one
-// window of one server, and a slow minute in every server's windows alike.
+// window of one server, and a slow minute in every server's windows alike. Each window runs on documents of its
+// own, connected just before it (the warm-up's are dropped), so no window inherits another's history.
 import { sleep } from '../lib/schedule.ts';
 import { spread } from '../lib/stats.ts';
-import { connectWorkload, destroyAll, inTurn, type DocClients, type Workload, type WorkloadResult } from '../lib/workload.ts';
+import { connectWorkload, destroyAll, inTurn, renewWorkload, type DocClients, type Workload, type WorkloadResult } from '../lib/workload.ts';
 import type { BenchServer, ServerName } from '../servers/types.ts';
 import { ALL_SERVERS, type RunRecord, type Scenario, type ScenarioContext } from './types.ts';
 
@@ -61,6 +62,9 @@ async function measureSideBySide(servers: BenchServer[], ctx: ScenarioContext): 
       for (let i = 0; i < (ctx.quick ? 1 : WINDOWS_PER_STEP); i++) {
         // Each round starts with a different server, so none always follows the same one.
         for (const l of inTurn(active, i)) {
+          // Fresh documents for every window: on the same ones, the load generator's heap grew with every edit
+          // and its collections landed in the later steps' windows of every server (renewWorkload).
+          Object.assign(l, await renewWorkload(l.server, l, DOCS, CLIENTS_PER_DOC));
           const r = await l.workload.run({ rate, durationMs: ctx.quick ? 1000 : 2500, drainMs: 3000, serverPid: l.server.pid });
           ctx.log(`    ${l.server.name} step ${rate}/s window ${i + 1}: p99 ${r.latency.p99.toFixed(1)} ms, missing ${r.missing}, server cpu ${r.server.cpu.toFixed(2)}, driver cpu ${r.driver.cpu.toFixed(2)}${r.savedAck ? `, saved p99 ${r.savedAck.p99.toFixed(1)} ms` : ''}`);
           windows.get(l)!.push(r);

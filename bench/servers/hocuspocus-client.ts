@@ -25,6 +25,7 @@ export function connectHocuspocus(url: string, name: string, doc: Y.Doc): BenchC
     destroy: () => {
       provider.destroy();
       websocketProvider.destroy();
+      doc.destroy();
     },
   };
 }

@@ -40,6 +40,9 @@ export function connectYWebsocket(
     ...(opts.saved ? { onSaved: (listener: (sv: Map<number, number>) => void) => savedListeners.push(listener) } : {}),
     destroy: () => {
       provider.destroy();
+      // The provider leaves its awareness running (its interval holds the awareness and, through it, the
+      // document with its whole history); destroying the document stops it (BenchClient.destroy).
+      doc.destroy();
       process.setMaxListeners(Math.max(10, process.getMaxListeners() - 1));
     },
   };
