@@ -2,8 +2,8 @@
 //   [--server=ours|y-websocket-server|hocuspocus]`
 //
 // Scenario 3's layout (documents x clients, title edits) against one server at fixed rates, without the step
-// search: what one update costs, window by window, each window on fresh documents as in scenario 3. Per window: delivery p50/p99 and saved-ack p99, commit
-// statements per update (pg_stat_database's xact_commit of the run's database: every transaction in it,
+// search: what one update costs, window by window, each window on fresh documents as in scenario 3. Per window:
+// delivery p50/p99 and saved-ack p99, commit statements per update (pg_stat_database's xact_commit of the run's database: every transaction in it,
 // autovacuum's too), CPU per update of the server and of PostgreSQL (from /proc, over the window and its drain,
 // so the last statements' work is counted; the server's whole process, so at low rates its background work
 // dominates; PostgreSQL's is every postgres process on this machine, so run it on an otherwise idle database

@@ -198,8 +198,14 @@ export async function connectWorkload(server: BenchServer, docs: number, clients
   return { groups, workload: prepareWorkload(groups) };
 }
 
-/** Pause after a fresh set of documents synced: ours loads each new room and writes its first commit then. */
-const FRESH_SETTLE_MS = 500;
+/**
+ * Pause after a fresh set of documents synced, before the window starts. Ours loads each new room and writes its
+ * first commit then, and after 100 rooms loaded or unloaded its idle collector (sync-server/src/rooms/idle-gc.ts)
+ * runs a full collection of 80-140 ms once the process was quiet for 250 ms: with 500 ms here it ran into the
+ * first second of the next window, twice in one scenario 3 ladder (p99 107 and 203 ms in those windows). A window
+ * measures a server under load, not the end of the connect burst before it.
+ */
+const FRESH_SETTLE_MS = 1500;
 
 /**
  * Replaces `current`'s documents and clients with new ones (the old clients destroyed), for a measured window

@@ -12,8 +12,12 @@ import type { BenchClient } from './types.ts';
 import { connectYWebsocket } from './y-websocket-client.ts';
 
 setFlagsFromString('--expose-gc');
-const CLOSING_MS = 1000;
 const gc = runInNewContext('gc') as () => void;
+/**
+ * How long a destroyed client may take to let go: the closing handshake holds it for a moment (y-websocket's
+ * document was still reachable 100 ms after its destroy, not after 200).
+ */
+const CLOSING_MS = 1000;
 
 /**
  * A WebSocket server that accepts every connection and never answers: the clients stay connected, as to a
@@ -47,8 +51,7 @@ async function connectAndDestroy(connect: (doc: Y.Doc) => BenchClient): Promise<
 
 async function collectedAfterDestroy(connect: (doc: Y.Doc) => BenchClient): Promise<boolean> {
   const ref = await connectAndDestroy(connect);
-  // The closing handshakes hold the clients for a moment (y-websocket's document was still reachable 100 ms
-  // after its destroy, not after 200); then collect, twice, as weak references clear after a full cycle.
+  // Collect twice: weak references clear after a full cycle.
   await new Promise((resolve) => setTimeout(resolve, CLOSING_MS));
   gc();
   await new Promise((resolve) => setTimeout(resolve, 0));

@@ -24,9 +24,10 @@ export interface BenchClient {
   onSaved?: (listener: (stateVector: Map<number, number>) => void) => void;
   /**
    * Closes the connection and destroys the document, so the load generator keeps nothing of the client. A
-   * y-websocket provider's destroy alone left its awareness timer holding the document: every client of a
-   * bench run stayed in the load generator's heap (~650 bytes per edit it had seen) until the process ended, and
-   * its collections, up to 400 ms of marking per cycle at 250 MB, landed in later windows of every server.
+   * y-websocket provider's destroy alone left its awareness timer holding the document: every y-websocket client
+   * a bench run destroyed stayed in the load generator's heap until the process ended (its document with every
+   * edit it had seen, ~650 bytes each), and collecting that heap took the load generator's core in later windows
+   * of every server.
    */
   destroy(): void;
 }
