@@ -16,7 +16,7 @@
 // Scenario 3's rate target rests on these costs (bench/README.md); this is a tool for that question, not a
 // target. CI runs it at tiny sizes.
 import { parseArgs } from 'node:util';
-import { cpuSeconds, cpuSecondsOfAll, runQueueWaitMs } from './lib/proc.ts';
+import { cpuSeconds, cpuSecondsOfAll, ioCalls, runQueueWaitMs } from './lib/proc.ts';
 import { enterBenchSession, SERVER_CORE } from './lib/session.ts';
 import { sleep } from './lib/schedule.ts';
 import { connectWorkload, destroyAll, renewWorkload } from './lib/workload.ts';
@@ -74,17 +74,19 @@ try {
   try {
     log(`${SERVER}, ${DOCS} docs x ${CLIENTS} clients; warm-up as scenario 3's: ${WARM_UP.durationMs / 1000} s at ${WARM_UP.rate}/s`);
     await current.workload.run({ ...WARM_UP, serverPid: server.pid });
-    log('| rate | p50 ms | p99 ms | saved p99 ms | statements per update | server us per update | PostgreSQL us per update | server waited for a CPU, ms | load generator waited, ms | load generator cpu |');
-    log('|---|---|---|---|---|---|---|---|---|---|');
+    log('| rate | p50 ms | p99 ms | saved p99 ms | statements per update | server us per update | PostgreSQL us per update | server write calls per update | load generator read calls per update | server waited for a CPU, ms | load generator waited, ms | load generator cpu |');
+    log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const rate of RATES) {
       for (let i = 0; i < WINDOWS; i++) {
         // Fresh documents per window, as in scenario 3 (renewWorkload).
         current = await renewWorkload(server, current, DOCS, CLIENTS);
         const [commits0, server0, pg0] = [await commits(), cpuSeconds(server.pid), postgresCpu()];
         const [serverWait0, driverWait0] = [runQueueWaitMs(server.pid), runQueueWaitMs(process.pid)];
+        const [serverIo0, driverIo0] = [ioCalls(server.pid), ioCalls(process.pid)];
         const r = await current.workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
         const [server1, pg1] = [cpuSeconds(server.pid), postgresCpu()];
         const [serverWait, driverWait] = [runQueueWaitMs(server.pid) - serverWait0, runQueueWaitMs(process.pid) - driverWait0];
+        const [serverIo, driverIo] = [ioCalls(server.pid), ioCalls(process.pid)];
         // PostgreSQL 15's backends publish their counts when idle, at most once a second: wait for the last ones.
         if (db) await sleep(1100);
         const statements = (await commits()) - commits0;
@@ -97,6 +99,8 @@ try {
           Number.isNaN(statements) ? '' : (statements / n).toFixed(3),
           us(server1 - server0, n),
           us(pg1 - pg0, n),
+          ((serverIo.writes - serverIo0.writes) / n).toFixed(2),
+          ((driverIo.reads - driverIo0.reads) / n).toFixed(2),
           serverWait.toFixed(0),
           driverWait.toFixed(0),
           `${r.driver.cpu.toFixed(2)}${r.saturated ? ' (saturated)' : ''}`,

@@ -62,6 +62,22 @@ export function runQueueWaitMs(pid: number): number {
 }
 
 /**
+ * Read and write system calls the process has made so far (syscr and syscw of /proc/<pid>/io: every read,
+ * readv, write and writev, sockets included); NaN where they cannot be read. A Node process writes each
+ * buffered chunk of a socket with one call and reads each arrival with one, so per update these count how
+ * many frames travelled together.
+ */
+export function ioCalls(pid: number): { reads: number; writes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return { reads: Number.NaN, writes: Number.NaN };
+  }
+}
+
+/**
  * The kernel's count of connections a listening socket had no room for (TcpExt ListenOverflows in
  * /proc/net/netstat: the accept queue was full when a handshake completed), for the whole machine; NaN where
  * it cannot be read. Such a client waits for a retransmission, a second or more.

@@ -21,6 +21,7 @@ import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import { SocketAuthenticator } from './socket-auth.ts';
 import type { SyncOptions } from './sync-options.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { TurnWrites } from './turn-writes.ts';
 
 export interface SyncServerDeps {
   config: Config;
@@ -49,6 +50,7 @@ export function attachSyncServer(
   const { config, logger } = deps;
   const connections = new ConnectionSet(deps.events);
   const authenticator = new SocketAuthenticator(deps);
+  const turnWrites = new TurnWrites();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxFrameBytes,
@@ -236,7 +238,11 @@ export function attachSyncServer(
     const answerFirst = !greeted && early.some((data) => readStep1(data) !== null);
     socket.cork();
     try {
-      const conn = room.join({ send: (d) => ws.send(d), close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
+      const send = (d: Uint8Array) => {
+        turnWrites.hold(socket);
+        ws.send(d);
+      };
+      const conn = room.join({ send, close: (c, r) => refuse(ws, c, r), get readyState() { return ws.readyState; } }, {
         userId,
         sessionId: auth.user.session_id,
         role,
