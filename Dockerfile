@@ -26,4 +26,5 @@ USER node
 EXPOSE 8787
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--expose-gc", "--enable-source-maps", "dist/server/main.js"]
+# The flags of scripts/server-build.mjs's serverNodeFlags: --single-threaded-gc when the container has one CPU.
+CMD ["sh", "-c", "exec node --expose-gc --enable-source-maps $([ \"$(nproc)\" = 1 ] && echo --single-threaded-gc) dist/server/main.js"]

@@ -8,7 +8,9 @@
 // so the last statements' work is counted; the server's whole process, so at low rates its background work
 // dominates; PostgreSQL's is every postgres process on this machine, so run it on an otherwise idle database
 // server), how long the server's and the load generator's main threads waited for a CPU while runnable (the
-// run queue, /proc/<pid>/schedstat: what the other processes on their cores cost them), and the load generator's
+// run queue, /proc/<pid>/schedstat: what the other processes on their cores cost them), the server's write
+// calls and the load generator's read calls per update (/proc/<pid>/io: how many frames travelled together; the
+// load generator's count includes its own /proc reads, which matter only at tiny rates), and the load generator's
 // share of its core. Servers run as in the bench: ours the shipped bundle on a fresh database; each pinned to
 // core 0, this process on core 1 at the bench's priority. A peer has no database: its statement and PostgreSQL
 // columns are empty.
@@ -84,9 +86,10 @@ try {
         const [serverWait0, driverWait0] = [runQueueWaitMs(server.pid), runQueueWaitMs(process.pid)];
         const [serverIo0, driverIo0] = [ioCalls(server.pid), ioCalls(process.pid)];
         const r = await current.workload.run({ rate, durationMs: WINDOW_MS, drainMs: 3000, serverPid: server.pid });
+        // Before PostgreSQL's CPU, whose /proc scan would count as this process's reads.
+        const [serverIo, driverIo] = [ioCalls(server.pid), ioCalls(process.pid)];
         const [server1, pg1] = [cpuSeconds(server.pid), postgresCpu()];
         const [serverWait, driverWait] = [runQueueWaitMs(server.pid) - serverWait0, runQueueWaitMs(process.pid) - driverWait0];
-        const [serverIo, driverIo] = [ioCalls(server.pid), ioCalls(process.pid)];
         // PostgreSQL 15's backends publish their counts when idle, at most once a second: wait for the last ones.
         if (db) await sleep(1100);
         const statements = (await commits()) - commits0;

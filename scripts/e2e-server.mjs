@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { ensureServerBuilt, SERVER_BUNDLE, SERVER_NODE_FLAGS } from './server-build.mjs';
+import { ensureServerBuilt, SERVER_BUNDLE, serverNodeFlags } from './server-build.mjs';
 
 const port = process.argv[2] ?? '8791';
 const root = new URL('..', import.meta.url).pathname;
@@ -31,7 +31,7 @@ if (process.env.DATABASE_URL) {
 }
 
 await ensureServerBuilt();
-const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, [...serverNodeFlags(), SERVER_BUNDLE], { cwd: root, env, stdio: 'inherit' });
 let cleaning = false;
 async function cleanup(code) {
   if (cleaning) return;

@@ -8,15 +8,24 @@
 // call per closure created and leaves each such function with a dictionary of properties. Tests and
 // `npm run dev:server` still run the TypeScript directly.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './client-build.mjs';
 import { ensureMallocTrimBuilt } from './native-build.mjs';
 
 export const SERVER_ENTRY = join(ROOT, 'sync-server/src/main.ts');
 export const SERVER_BUNDLE = join(ROOT, 'dist/server/main.js');
-/** Node flags the server runs with: --expose-gc for one collection after a burst of room unloads
- * (sync-server/src/rooms/idle-gc.ts); source maps so that stack traces name the TypeScript files. */
-export const SERVER_NODE_FLAGS = ['--expose-gc', '--enable-source-maps'];
+/**
+ * Node flags the server runs with, for a process allowed `cpus` CPUs (by default what its affinity allows):
+ * --expose-gc for one collection after a burst of room unloads (sync-server/src/rooms/idle-gc.ts); source maps
+ * so that stack traces name the TypeScript files; and, on one CPU, --single-threaded-gc. V8 sizes its
+ * collector's helper threads by the machine's CPUs, not the process's: on one CPU they cannot run beside the
+ * event loop, only take turns with it. Measured (bench/README.md, eighteenth session): at 3,000 updates/s the
+ * pinned server waited for its core 431-612 ms per 5 s window with the flag, 642-849 ms without.
+ */
+export function serverNodeFlags(cpus = availableParallelism()) {
+  return ['--expose-gc', '--enable-source-maps', ...(cpus === 1 ? ['--single-threaded-gc'] : [])];
+}
 
 function newestSource(dir) {
   let newest = 0;

@@ -4,7 +4,7 @@
 // and its graceful shutdown runs.
 import { spawn } from 'node:child_process';
 import { buildClient, clientIsStale, ROOT } from './client-build.mjs';
-import { ensureServerBuilt, SERVER_BUNDLE, SERVER_NODE_FLAGS } from './server-build.mjs';
+import { ensureServerBuilt, SERVER_BUNDLE, serverNodeFlags } from './server-build.mjs';
 
 if (process.env.SKIP_CLIENT_BUILD !== '1' && clientIsStale()) {
   console.log('[start] building the client (dist/client is missing or out of date)...');
@@ -27,7 +27,7 @@ try {
   process.exit(1);
 }
 
-const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_BUNDLE], {
+const server = spawn(process.execPath, [...serverNodeFlags(), SERVER_BUNDLE], {
   cwd: ROOT,
   stdio: 'inherit',
   env: process.env,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { ensureServerBuilt, SERVER_BUNDLE, SERVER_NODE_FLAGS } from '../../scripts/server-build.mjs';
+import { ensureServerBuilt, SERVER_BUNDLE, serverNodeFlags } from '../../scripts/server-build.mjs';
 import { hashToken, newRefreshToken, signAccessToken } from '../../sync-server/src/auth/tokens.ts';
 import { startPinned } from './child-process.ts';
 import type { BenchServer, DocHandle, LaunchOptions } from './types.ts';
@@ -59,7 +59,8 @@ export async function launchOurs(opts: OursLaunchOptions): Promise<OursServer> {
   const jwtSecret = new TextEncoder().encode(secret);
   // As scripts/start.mjs builds and launches it.
   await ensureServerBuilt();
-  const nodeArgs = [...SERVER_NODE_FLAGS];
+  // Pinned to one core (taskset), so the flags of a one-CPU process, as `npm start` would choose there.
+  const nodeArgs = serverNodeFlags(1);
   if (opts.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`);
   let started;
   try {
