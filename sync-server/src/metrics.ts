@@ -14,6 +14,7 @@ export interface Metrics {
   persistFailures: Counter;
   savedAckLatency: Histogram;
   refusals: Counter<'code'>;
+  heartbeatTimeouts: Counter;
   quarantinedUpdates: Counter;
   awarenessRefused: Counter;
   compactions: Counter;
@@ -52,6 +53,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     refusals: new Counter({ name: 'fieldboard_sync_refusals_total', help: 'Connections closed by the server, by close code name', labelNames: ['code'], registers }),
+    heartbeatTimeouts: new Counter({ name: 'fieldboard_sync_heartbeat_timeouts_total', help: 'Connections dropped because their peer answered no ping for a whole interval (gone without closing)', registers }),
     quarantinedUpdates: new Counter({ name: 'fieldboard_sync_quarantined_updates_total', help: 'Stored log rows or snapshots skipped at load because they failed the structural check', registers }),
     awarenessRefused: new Counter({ name: 'fieldboard_sync_awareness_refused_total', help: 'Awareness entries dropped because they named another connection\'s client id', registers }),
     headSyncs: new Counter({ name: 'fieldboard_sync_head_syncs_total', help: 'Returning clients answered from the stored head while their document loaded', registers }),

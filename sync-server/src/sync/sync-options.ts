@@ -9,6 +9,8 @@ export interface SyncOptions {
   maxConnectionsPerUser: number;
   messagesPerSecond: number;
   messageBurst: number;
+  /** Ping every connection this often; one that answered nothing since the previous ping is dropped. */
+  pingIntervalMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -17,6 +19,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   maxConnectionsPerUser: 20,
   messagesPerSecond: 100,
   messageBurst: 300,
+  pingIntervalMs: 30_000,
 };
 
 const positiveInt = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n > 0, 'must be above 0');
@@ -27,6 +30,7 @@ const schema = z.object({
   SYNC_MAX_CONNECTIONS_PER_USER: positiveInt.optional(),
   SYNC_MESSAGES_PER_SECOND: positiveInt.optional(),
   SYNC_MESSAGE_BURST: positiveInt.optional(),
+  SYNC_PING_INTERVAL_MS: positiveInt.optional(),
 });
 
 export function loadSyncOptions(env: Record<string, string | undefined>): SyncOptions {
@@ -42,5 +46,6 @@ export function loadSyncOptions(env: Record<string, string | undefined>): SyncOp
     maxConnectionsPerUser: e.SYNC_MAX_CONNECTIONS_PER_USER ?? DEFAULT_SYNC_OPTIONS.maxConnectionsPerUser,
     messagesPerSecond: e.SYNC_MESSAGES_PER_SECOND ?? DEFAULT_SYNC_OPTIONS.messagesPerSecond,
     messageBurst: e.SYNC_MESSAGE_BURST ?? DEFAULT_SYNC_OPTIONS.messageBurst,
+    pingIntervalMs: e.SYNC_PING_INTERVAL_MS ?? DEFAULT_SYNC_OPTIONS.pingIntervalMs,
   };
 }

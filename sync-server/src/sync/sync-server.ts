@@ -18,6 +18,7 @@ import { canonicalId, type RoomRegistry } from '../rooms/room-registry.ts';
 import { readStep1 } from '../rooms/messages.ts';
 import type { AnsweredHead } from '../rooms/stored-head.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { SocketAuthenticator } from './socket-auth.ts';
 import type { SyncOptions } from './sync-options.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -51,6 +52,7 @@ export function attachSyncServer(
   const connections = new ConnectionSet(deps.events);
   const authenticator = new SocketAuthenticator(deps);
   const turnWrites = new TurnWrites();
+  const heartbeat = new Heartbeat(options.pingIntervalMs, () => metrics?.heartbeatTimeouts.inc());
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: config.maxFrameBytes,
@@ -79,10 +81,11 @@ export function attachSyncServer(
   }
 
   /**
-   * `socket`: the connection under `ws` (ws writes each frame to it as soon as it is sent). Frames sent in one
-   * synchronous run are written together: the greeting (step 2, saved, step 1; a cold document's delete set
-   * goes ahead on its own) and a step 1's answer (step 2, saved) are one write each instead of one per frame
-   * (ws writes every frame with its own writev system call); the order on the wire is unchanged.
+   * `socket`: the connection under `ws` (ws writes each frame to it as soon as it is sent, each with its own
+   * writev system call). Frames are written together instead: the stored head's greeting (step 2, saved, step
+   * 1; a cold document's delete set goes ahead on its own) in one corked run, and everything the room sends
+   * (a step 1's answer, relays, saved acknowledgements) held by `turnWrites` until the end of the event-loop
+   * turn. The order on the wire is unchanged.
    */
   async function accept(ws: WebSocket, socket: Duplex, req: IncomingMessage, rawProjectId: string) {
     const corked = (fn: () => void) => {
@@ -106,6 +109,8 @@ export function attachSyncServer(
       wsClose(code, reason);
     };
     ws.on('error', (error) => logger.debug({ err: error.message }, 'sync socket error'));
+    heartbeat.watch(ws);
+    ws.on('pong', () => heartbeat.alive(ws));
 
     // Buffer what the client sends while we authenticate (bounded: GHSA-xwhh-v746-pj9m in hocuspocus).
     const early: Buffer[] = [];
@@ -116,9 +121,13 @@ export function attachSyncServer(
       if (early.length >= PRE_AUTH_MAX_FRAMES) return refuse(ws, CloseCode.RateLimited, 'too many messages before authentication finished');
       early.push(data);
     };
-    ws.on('message', (data, isBinary) => onFrame(toBuffer(data), isBinary));
+    ws.on('message', (data, isBinary) => {
+      heartbeat.alive(ws);
+      onFrame(toBuffer(data), isBinary);
+    });
     ws.on('close', () => {
       closed = true;
+      heartbeat.unwatch(ws);
       if (live) {
         live.dispose();
         metrics?.openConnections.dec();
@@ -273,7 +282,7 @@ export function attachSyncServer(
         if (!isBinary) return refuse(ws, CloseCode.MalformedMessage, 'text frames are not part of the protocol');
         if (!bucket.take()) return refuse(ws, CloseCode.RateLimited, 'too many messages');
         try {
-          corked(() => room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+          room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           logger.info({ projectId, userId, err: (error as Error).message }, 'closing a sync connection that broke the protocol');
@@ -291,6 +300,7 @@ export function attachSyncServer(
     connections,
     async close() {
       server.off('upgrade', onUpgrade);
+      heartbeat.stop();
       connections.dispose();
       await registry.closeAll(CloseCode.ServerShutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
