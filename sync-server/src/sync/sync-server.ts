@@ -301,6 +301,7 @@ export function attachSyncServer(
     async close() {
       server.off('upgrade', onUpgrade);
       heartbeat.stop();
+      turnWrites.dispose();
       connections.dispose();
       await registry.closeAll(CloseCode.ServerShutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { nextTurn, pauser } from '../rooms/turns.ts';
 import { TurnWrites } from './turn-writes.ts';
 
 /** A socket stand-in that records each write the stream hands down (one entry per system call on a real socket). */
@@ -37,6 +38,7 @@ describe('TurnWrites', () => {
     await endOfTurn();
     expect(a.writes).toEqual([['1', '2', '3']]);
     expect(b.writes).toEqual([['x']]);
+    turn.dispose();
   });
 
   it('leaves a socket its caller corked corked, and uncorks only what it corked', async () => {
@@ -49,6 +51,7 @@ describe('TurnWrites', () => {
     expect(a.writes).toEqual([]);
     a.socket.uncork();
     expect(a.writes).toEqual([['1']]);
+    turn.dispose();
   });
 
   it('holds a frame sent while the turn flushes until the next turn instead of losing it', async () => {
@@ -64,5 +67,21 @@ describe('TurnWrites', () => {
     await endOfTurn();
     expect(a.writes.flat()).toEqual(['1', '2']);
     expect(a.socket.writableCorked).toBe(0);
+    turn.dispose();
+  });
+
+  it('sends what it holds before long work starts or resumes, not after the slice', async () => {
+    const turn = new TurnWrites();
+    const a = recordingSocket();
+    // Queued before the hold, as the slice of a load or compaction that yielded in the turn before.
+    const seenBySlice = nextTurn().then(() => a.writes.flat());
+    turn.hold(a.socket);
+    a.socket.write('relay 1');
+    expect(await seenBySlice).toEqual(['relay 1']);
+    turn.hold(a.socket);
+    a.socket.write('relay 2');
+    pauser(10); // long work starting in this very turn
+    expect(a.writes.flat()).toEqual(['relay 1', 'relay 2']);
+    turn.dispose();
   });
 });
