@@ -26,8 +26,8 @@ export interface Metrics {
 /**
  * How often the event-loop lag histogram samples (prom-client's default is 10 ms). Each sample is a timer that
  * wakes the process: at 10 ms an idle server used 1.2% of a core here, 0.7% of it for those 100 wakeups a
- * second (a VM's timer wakeups are dear). A stall of at least this long is still seen, and every one is once
- * it lasts a sample.
+ * second (a VM's timer wakeups are dear). Stalls longer than this are still all recorded; shorter ones only
+ * when a sample falls into them.
  */
 const EVENT_LOOP_SAMPLE_MS = 50;
 

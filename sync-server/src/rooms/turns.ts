@@ -1,7 +1,7 @@
 // Long work on a large document, cut so that the event loop turns in between: while one room loads or compacts
 // a 3.5 MB project, every other room of the process keeps relaying, acknowledging and accepting connections.
 
-const resumeHooks = new Set<() => void>();
+const longWorkHooks = new Set<() => void>();
 
 /**
  * Registers `hook` to run whenever long work is about to start (a pauser is made for it) or to resume after
@@ -11,12 +11,12 @@ const resumeHooks = new Set<() => void>();
  * behind it.
  */
 export function beforeLongWork(hook: () => void): () => void {
-  resumeHooks.add(hook);
-  return () => resumeHooks.delete(hook);
+  longWorkHooks.add(hook);
+  return () => longWorkHooks.delete(hook);
 }
 
 function runHooks(): void {
-  for (const hook of resumeHooks) hook();
+  for (const hook of longWorkHooks) hook();
 }
 
 /** Resolves on the event loop's next turn (after the I/O that arrived meanwhile). */
