@@ -1,14 +1,14 @@
 // Finds sync connections whose peer is gone without a word. A phone that loses coverage, or a NAT that forgets
 // the mapping, leaves a half-open TCP connection: the server hears nothing, and with nothing to send it would
 // keep the connection for good. Such a connection holds its room loaded, its user's awareness shown as online,
-// and a place in its user's connection limit (a field worker whose phone drops out ten times a day would reach
-// the limit).
+// and a place in its user's connection limit (SYNC_MAX_CONNECTIONS_PER_USER, 20: a field worker whose phone drops
+// out ten times a day would reach it on the second day).
 //
 // Once per interval each socket has its turn: one heard from since its previous turn (a pong, or any frame) is
 // pinged; one that was not is terminated, which runs its close handling like any other close. So a dead peer
 // is dropped between one and two intervals after it went silent. The sockets take their turns spread over the
-// interval (ten slices), so 10,000 connections are not pinged in one burst. Browsers answer pings by themselves, also from a
-// background tab; stock y-websocket clients too.
+// interval (ten slices), so 10,000 connections are not pinged in one burst. Browsers answer pings by
+// themselves, also from a background tab; stock y-websocket clients too.
 
 /** What the heartbeat needs of a socket (ws's WebSocket has both). */
 export interface PingableSocket {
