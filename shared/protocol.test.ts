@@ -35,6 +35,7 @@ describe('wire protocol', () => {
       MembershipChanged: 4005,
       ServerError: 4500,
       ServerShutdown: 4503,
+      TooFarBehind: 4509,
     });
     const codes = Object.values(CloseCode);
     expect(new Set(codes).size).toBe(codes.length);
@@ -45,6 +46,6 @@ describe('wire protocol', () => {
 
   it('makes stock y-websocket clients stop on refusals and retry on transient closes', () => {
     for (const code of [...FATAL_CLOSE_CODES, ...REFRESH_AND_RETRY_CODES, CloseCode.RateLimited]) expect(stockClientStops(code)).toBe(true);
-    for (const code of [CloseCode.MembershipChanged, CloseCode.ServerError, CloseCode.ServerShutdown]) expect(stockClientStops(code)).toBe(false);
+    for (const code of [CloseCode.MembershipChanged, CloseCode.ServerError, CloseCode.ServerShutdown, CloseCode.TooFarBehind]) expect(stockClientStops(code)).toBe(false);
   });
 });

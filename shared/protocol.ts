@@ -72,6 +72,12 @@ export const CloseCode = {
   ServerError: 4500,
   /** The server is shutting down. Reconnect (to another instance) with backoff. */
   ServerShutdown: 4503,
+  /**
+   * This connection read more slowly than its room changed: what waited to be sent to it passed the server's
+   * limit (SYNC_MAX_BUFFERED_BYTES beyond its largest frame). Reconnect: the handshake then sends what the
+   * client lacks in one compact step 2 instead of every relay queued behind.
+   */
+  TooFarBehind: 4509,
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;
 

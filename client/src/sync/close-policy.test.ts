@@ -18,7 +18,7 @@ describe('close policy', () => {
     expect(decideOnClose(CloseCode.MembershipChanged, 0)).toMatchObject({ reconnect: true, refreshRole: true });
   });
   it('backs off and retries transient closes, stops on the ones retrying cannot fix', () => {
-    for (const code of [1006, 1001, CloseCode.ServerError, CloseCode.ServerShutdown, CloseCode.RateLimited, LOCAL_UNREACHABLE_CODE]) {
+    for (const code of [1006, 1001, CloseCode.ServerError, CloseCode.ServerShutdown, CloseCode.TooFarBehind, CloseCode.RateLimited, LOCAL_UNREACHABLE_CODE]) {
       expect(decideOnClose(code, 0).reconnect, String(code)).toBe(true);
     }
     for (const code of [CloseCode.MalformedMessage, CloseCode.OriginNotAllowed]) {

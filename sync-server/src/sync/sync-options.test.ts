@@ -16,12 +16,14 @@ describe('loadSyncOptions', () => {
       SYNC_MESSAGES_PER_SECOND: '10',
       SYNC_MESSAGE_BURST: '20',
       SYNC_PING_INTERVAL_MS: '5000',
+      SYNC_MAX_BUFFERED_BYTES: '1048576',
     });
-    expect(options).toEqual({ roomIdleMs: 1000, compactThreshold: 50, maxConnectionsPerUser: 3, messagesPerSecond: 10, messageBurst: 20, pingIntervalMs: 5000 });
+    expect(options).toEqual({ roomIdleMs: 1000, compactThreshold: 50, maxConnectionsPerUser: 3, messagesPerSecond: 10, messageBurst: 20, pingIntervalMs: 5000, maxBufferedBytes: 1048576 });
   });
 
   it('names the variable and the problem when a value is not a positive whole number', () => {
     expect(() => loadSyncOptions({ SYNC_PING_INTERVAL_MS: '0' })).toThrow(/SYNC_PING_INTERVAL_MS: must be above 0/);
     expect(() => loadSyncOptions({ SYNC_PING_INTERVAL_MS: '30s' })).toThrow(/SYNC_PING_INTERVAL_MS: must be a whole number/);
+    expect(() => loadSyncOptions({ SYNC_MAX_BUFFERED_BYTES: '1000' })).toThrow(/SYNC_MAX_BUFFERED_BYTES: must be at least 65536/);
   });
 });

@@ -11,6 +11,11 @@ export interface SyncOptions {
   messageBurst: number;
   /** Ping every connection this often; one that answered nothing since the previous ping is dropped. */
   pingIntervalMs: number;
+  /**
+   * Most bytes that may wait to be sent to one connection beyond its largest frame (sync/output-limit.ts);
+   * past that the connection is closed with TooFarBehind and its client catches up by reconnecting.
+   */
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -20,7 +25,11 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   messagesPerSecond: 100,
   messageBurst: 300,
   pingIntervalMs: 30_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
 };
+
+/** The smallest SYNC_MAX_BUFFERED_BYTES accepted: below it, an ordinary burst of relays would close readers. */
+export const MIN_MAX_BUFFERED_BYTES = 64 * 1024;
 
 const positiveInt = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n > 0, 'must be above 0');
 
@@ -31,6 +40,7 @@ const schema = z.object({
   SYNC_MESSAGES_PER_SECOND: positiveInt.optional(),
   SYNC_MESSAGE_BURST: positiveInt.optional(),
   SYNC_PING_INTERVAL_MS: positiveInt.optional(),
+  SYNC_MAX_BUFFERED_BYTES: positiveInt.refine((n) => n >= MIN_MAX_BUFFERED_BYTES, `must be at least ${MIN_MAX_BUFFERED_BYTES}`).optional(),
 });
 
 export function loadSyncOptions(env: Record<string, string | undefined>): SyncOptions {
@@ -47,5 +57,6 @@ export function loadSyncOptions(env: Record<string, string | undefined>): SyncOp
     messagesPerSecond: e.SYNC_MESSAGES_PER_SECOND ?? DEFAULT_SYNC_OPTIONS.messagesPerSecond,
     messageBurst: e.SYNC_MESSAGE_BURST ?? DEFAULT_SYNC_OPTIONS.messageBurst,
     pingIntervalMs: e.SYNC_PING_INTERVAL_MS ?? DEFAULT_SYNC_OPTIONS.pingIntervalMs,
+    maxBufferedBytes: e.SYNC_MAX_BUFFERED_BYTES ?? DEFAULT_SYNC_OPTIONS.maxBufferedBytes,
   };
 }

@@ -19,6 +19,7 @@ import { readStep1 } from '../rooms/messages.ts';
 import type { AnsweredHead } from '../rooms/stored-head.ts';
 import { ConnectionSet, type LiveConnection } from './connection-set.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { OutputLimit } from './output-limit.ts';
 import { SocketAuthenticator } from './socket-auth.ts';
 import type { SyncOptions } from './sync-options.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -157,6 +158,9 @@ export function attachSyncServer(
     const userId = auth.user.id;
     if (connections.countForUser(userId) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
 
+    // Every frame to this connection is counted here; the room's frames are also checked (below).
+    const output = new OutputLimit(options.maxBufferedBytes);
+
     const acquiring = registry.acquire(projectId);
     // A cold document: answer a returning client from the stored head while the room loads.
     const greeting = registry.greetWhileLoading(projectId);
@@ -173,7 +177,10 @@ export function attachSyncServer(
         // The first frames (a returning client's delete set, a new device's snapshot) leave at once: this runs
         // uncorked, and the client integrates them while we merge the log rows for the rest.
         const send = (reply: AnsweredHead): boolean => {
-          for (const frame of reply.first) ws.send(frame);
+          for (const frame of reply.first) {
+            output.sent(frame.byteLength);
+            ws.send(frame);
+          }
           const rest = reply.rest();
           const headVector = head.stateVector;
           if (!rest || !headVector) {
@@ -183,7 +190,12 @@ export function attachSyncServer(
           }
           // The load may start once the answer has left the process: a step 2 larger than the socket's
           // kernel buffer is otherwise finished only after the snapshot's integration frees the event loop.
-          corked(() => rest.forEach((frame, i) => ws.send(frame, i === rest.length - 1 ? () => done() : undefined)));
+          corked(() =>
+            rest.forEach((frame, i) => {
+              output.sent(frame.byteLength);
+              ws.send(frame, i === rest.length - 1 ? () => done() : undefined);
+            }),
+          );
           greeted = { headVector, clientVector: reply.clientVector };
           return true;
         };
@@ -248,6 +260,10 @@ export function attachSyncServer(
     socket.cork();
     try {
       const send = (d: Uint8Array) => {
+        if (!output.admit(ws.bufferedAmount, d.byteLength)) {
+          logger.info({ projectId, userId, waitingBytes: ws.bufferedAmount }, 'closing a sync connection too far behind its room');
+          return refuse(ws, CloseCode.TooFarBehind, 'too far behind: reconnect to catch up');
+        }
         turnWrites.hold(socket);
         ws.send(d);
       };
