@@ -158,7 +158,8 @@ export function attachSyncServer(
     const userId = auth.user.id;
     if (connections.countForUser(userId) >= options.maxConnectionsPerUser) return refuse(ws, CloseCode.RateLimited, 'too many connections for this user');
 
-    // Every frame to this connection is counted here; the room's frames are also checked (below).
+    // How far this connection may fall behind (sync/output-limit.ts): every frame sent to it is counted, and the
+    // room's frames are checked before they are queued.
     const output = new OutputLimit(options.maxBufferedBytes);
 
     const acquiring = registry.acquire(projectId);
